@@ -1,0 +1,47 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { McpMetadataAccessor } from './mcp-metadata.accessor.js';
+import { McpRegistry } from './mcp.registry.js';
+
+/** Walks every provider at bootstrap and registers its MCP-decorated methods. */
+@Injectable()
+export class McpExplorer implements OnModuleInit {
+  private readonly logger = new Logger('McpModule');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly accessor: McpMetadataAccessor,
+    private readonly registry: McpRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      this.explore(wrapper);
+    }
+  }
+
+  private explore(wrapper: InstanceWrapper): void {
+    const instance = wrapper.instance as Record<string, unknown> | undefined;
+    if (!instance || typeof instance !== 'object') return;
+    const prototype = Object.getPrototypeOf(instance) as object;
+    for (const method of this.scanner.getAllMethodNames(prototype)) {
+      const target = instance[method];
+      if (typeof target !== 'function') continue;
+      const tool = this.accessor.getToolOptions(target);
+      const isHook = this.accessor.isSessionRestoreHook(target);
+      if (!tool && !isHook) continue;
+      const source = `${instance.constructor.name}.${method}`;
+      if (!wrapper.isDependencyTreeStatic()) {
+        this.logger.warn(`${source} is on a request-scoped provider and is ignored`);
+        continue;
+      }
+      const call = (...args: unknown[]) =>
+        (target as (...a: unknown[]) => unknown).apply(instance, args);
+      if (tool)
+        this.registry.addTool({ source, options: { ...tool, name: tool.name ?? method }, call });
+      if (isHook) this.registry.addRestoreHook({ source, options: undefined, call });
+    }
+  }
+}

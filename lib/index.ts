@@ -1,0 +1,26 @@
+export { McpModule } from './mcp.module.js';
+export { MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
+export { MCP_SESSION_MANAGER, MCP_SESSION_STORE } from './mcp.constants.js';
+export { Tool } from './decorators/tool.decorator.js';
+export { OnSessionRestore } from './decorators/on-session-restore.decorator.js';
+export { InjectSessionStore } from './decorators/inject-session-store.decorator.js';
+export { InjectSessionManager } from './decorators/inject-session-manager.decorator.js';
+export { InMemorySessionStore } from './session/in-memory-session.store.js';
+export { McpSessionManager, type ResolvedSession } from './session/mcp-session.manager.js';
+export { McpSession } from './session/mcp-session.js';
+export { SessionStoreUnavailableError } from './session/session-store-unavailable.error.js';
+export type {
+  McpModuleExtras,
+  McpModuleOptions,
+} from './interfaces/mcp-module-options.interface.js';
+export type { McpRequestContext } from './interfaces/mcp-request-context.interface.js';
+export {
+  SESSION_RECORD_VERSION,
+  type SessionRecord,
+} from './interfaces/session-record.interface.js';
+export type {
+  SessionRestoreMarker,
+  SessionRestoreReason,
+} from './interfaces/session-restore-marker.interface.js';
+export type { SessionStore } from './interfaces/session-store.interface.js';
+export type { ToolOptions } from './interfaces/tool-options.interface.js';

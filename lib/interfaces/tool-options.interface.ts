@@ -1,0 +1,15 @@
+import type { ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+
+/** Options of the `@Tool()` decorator. */
+export interface ToolOptions {
+  /** Tool name; defaults to the method name. Must be unique across the application. */
+  name?: string;
+  title?: string;
+  description: string;
+  /** The arguments, as a zod object shape (`{ city: z.string() }`). */
+  inputSchema?: ZodRawShapeCompat;
+  /** The shape of `structuredContent`, when the tool returns structured results. */
+  outputSchema?: ZodRawShapeCompat;
+  annotations?: ToolAnnotations;
+}

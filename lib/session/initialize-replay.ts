@@ -1,0 +1,84 @@
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { SessionRecord } from '../interfaces/session-record.interface.js';
+
+// Never reaches the network: the transport only reads headers and the URL.
+const REPLAY_URL = 'http://session-restore.invalid/';
+const REPLAY_ID_PREFIX = 'session-restore:';
+
+async function post(
+  transport: WebStandardStreamableHTTPServerTransport,
+  message: JSONRPCMessage,
+  record?: SessionRecord,
+): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = {
+    accept: 'application/json, text/event-stream',
+    'content-type': 'application/json',
+  };
+  if (record) {
+    headers['mcp-session-id'] = record.sessionId;
+    headers['mcp-protocol-version'] = record.protocolVersion;
+  }
+  const request = new Request(REPLAY_URL, { method: 'POST', headers });
+  const response = await transport.handleRequest(request, { parsedBody: message });
+  return { status: response.status, body: await response.text() };
+}
+
+/** The JSON-RPC error in an SSE or JSON response body, if there is one. */
+function errorIn(body: string): string | undefined {
+  const payload = body.startsWith('{')
+    ? body
+    : body
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .find((data) => data.trim().length > 0);
+  if (!payload) return 'empty response';
+  const message = JSON.parse(payload) as { error?: { message?: string } };
+  return message.error ? (message.error.message ?? 'error') : undefined;
+}
+
+/**
+ * Rebuilds the protocol state of a fresh transport and server from a stored record,
+ * through the transport's public API only: the stored `initialize`, then
+ * `notifications/initialized`, then the stored logging level.
+ */
+export async function replayInitialize(
+  transport: WebStandardStreamableHTTPServerTransport,
+  record: SessionRecord,
+): Promise<void> {
+  const init = await post(transport, {
+    jsonrpc: '2.0',
+    id: `${REPLAY_ID_PREFIX}initialize`,
+    method: 'initialize',
+    params: record.initializeParams,
+  });
+  const initError = init.status === 200 ? errorIn(init.body) : `HTTP ${init.status} ${init.body}`;
+  if (initError) throw new Error(`replayed initialize failed: ${initError}`);
+
+  const initialized = await post(
+    transport,
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    record,
+  );
+  if (initialized.status !== 202) {
+    throw new Error(
+      `replayed notifications/initialized failed: HTTP ${initialized.status} ${initialized.body}`,
+    );
+  }
+
+  if (record.loggingLevel) {
+    const setLevel = await post(
+      transport,
+      {
+        jsonrpc: '2.0',
+        id: `${REPLAY_ID_PREFIX}logging`,
+        method: 'logging/setLevel',
+        params: { level: record.loggingLevel },
+      },
+      record,
+    );
+    const levelError = setLevel.status === 200 ? errorIn(setLevel.body) : `HTTP ${setLevel.status}`;
+    if (levelError) throw new Error(`replayed logging/setLevel failed: ${levelError}`);
+  }
+}

@@ -1,0 +1,26 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { SessionRecord } from '../interfaces/session-record.interface.js';
+
+/** A session live in this process: its SDK server and transport, and what they learned. */
+export class McpSession {
+  loggingLevel: LoggingLevel | undefined;
+
+  constructor(
+    public record: SessionRecord,
+    readonly server: McpServer,
+    readonly transport: WebStandardStreamableHTTPServerTransport,
+  ) {
+    this.loggingLevel = record.loggingLevel;
+  }
+
+  get id(): string {
+    return this.record.sessionId;
+  }
+
+  /** Closes the SDK server and transport; the stored record is left alone. */
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+}

@@ -1,0 +1,29 @@
+import type { Response } from 'express';
+
+/** JSON-RPC error codes the HTTP layer answers with. */
+export const JsonRpcErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** Used by the SDK and this module for transport-level refusals. */
+  ServerError: -32000,
+  SessionNotFound: -32001,
+} as const;
+
+/** Answers with an HTTP status and a JSON-RPC error body. */
+export function sendJsonRpcError(
+  res: Response,
+  status: number,
+  code: number,
+  message: string,
+  options: { id?: string | number | null; headers?: Record<string, string> } = {},
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status);
+  for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
+  res.json({ jsonrpc: '2.0', error: { code, message }, id: options.id ?? null });
+}
