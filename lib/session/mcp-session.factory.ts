@@ -35,7 +35,10 @@ export class McpSessionFactory {
     transport.onmessage = (message, extra) => {
       if (isJSONRPCRequest(message) && message.method === 'logging/setLevel') {
         const level = LoggingLevelSchema.safeParse(message.params?.level);
-        if (level.success) session.loggingLevel = level.data;
+        if (level.success && level.data !== session.loggingLevel) {
+          session.loggingLevel = level.data;
+          session.onLoggingLevelChange?.(level.data);
+        }
       }
       deliver?.(message, extra);
     };

@@ -6,6 +6,14 @@ import type { SessionRecord } from '../interfaces/session-record.interface.js';
 /** A session live in this process: its SDK server and transport, and what they learned. */
 export class McpSession {
   loggingLevel: LoggingLevel | undefined;
+  /** Epoch ms of the last request (start or end). */
+  lastActivity = Date.now();
+  /** Epoch ms when the store last confirmed the session still exists. */
+  verifiedAt = Date.now();
+  /** Requests and streams being served; a session with any is never evicted. */
+  inFlight = 0;
+  /** Called when the client changes the session's logging level. */
+  onLoggingLevelChange?: (level: LoggingLevel) => void;
 
   constructor(
     public record: SessionRecord,
