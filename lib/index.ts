@@ -1,7 +1,10 @@
 export { McpModule } from './mcp.module.js';
 export { MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
-export { MCP_SESSION_MANAGER, MCP_SESSION_STORE } from './mcp.constants.js';
+export { MCP_EVENT_STORE, MCP_SESSION_MANAGER, MCP_SESSION_STORE } from './mcp.constants.js';
 export { Tool } from './decorators/tool.decorator.js';
+export { Resource } from './decorators/resource.decorator.js';
+export { ResourceTemplate } from './decorators/resource-template.decorator.js';
+export { Prompt } from './decorators/prompt.decorator.js';
 export { OnSessionRestore } from './decorators/on-session-restore.decorator.js';
 export { InjectSessionStore } from './decorators/inject-session-store.decorator.js';
 export { InjectSessionManager } from './decorators/inject-session-manager.decorator.js';
@@ -24,3 +27,12 @@ export type {
 } from './interfaces/session-restore-marker.interface.js';
 export type { SessionStore } from './interfaces/session-store.interface.js';
 export type { ToolOptions } from './interfaces/tool-options.interface.js';
+export type { ResourceOptions } from './interfaces/resource-options.interface.js';
+export type { ResourceTemplateOptions } from './interfaces/resource-template-options.interface.js';
+export type { PromptOptions } from './interfaces/prompt-options.interface.js';
+export type { McpEventStore } from './events/mcp-event-store.interface.js';
+export {
+  InMemoryEventStore,
+  type InMemoryEventStoreOptions,
+} from './events/in-memory-event.store.js';
+export { McpResourceSubscriptions } from './server/resource-subscriptions.js';

@@ -1,10 +1,17 @@
+import type { Request } from 'express';
 import { z } from 'zod';
-import { DEFAULT_SESSION_TTL_MS } from './mcp.constants.js';
+import { DEFAULT_SESSION_TTL_MS, DEFAULT_SSE_RETRY_MS } from './mcp.constants.js';
 import type { McpModuleOptions } from './interfaces/mcp-module-options.interface.js';
 
 /** Options with every default applied; what the module's providers read. */
-export type ResolvedMcpOptions = Omit<Required<McpModuleOptions>, 'instructions' | 'sessionStore'> &
-  Pick<McpModuleOptions, 'instructions' | 'sessionStore'>;
+export type ResolvedMcpOptions = Omit<
+  Required<McpModuleOptions>,
+  'instructions' | 'sessionStore' | EventAndSecurityOptions
+> &
+  Pick<McpModuleOptions, 'instructions' | 'sessionStore' | EventAndSecurityOptions>;
+
+/** Options left `undefined` when not given: their default depends on the request. */
+type EventAndSecurityOptions = 'eventStore' | 'allowedHosts' | 'allowedOrigins';
 
 export const MCP_RESOLVED_OPTIONS = 'MCP_RESOLVED_OPTIONS';
 
@@ -15,6 +22,16 @@ const isStoreLike = (value: unknown) =>
     ['load', 'save', 'delete'].every(
       (m) => typeof (value as Record<string, unknown>)[m] === 'function',
     ));
+
+/** The default `principal`: `req.user` as a string, or its `id`, `sub` or `username`. */
+export function principalFromUser(req: Request): string | undefined {
+  const user = (req as Request & { user?: unknown }).user;
+  if (user === undefined || user === null) return undefined;
+  if (typeof user === 'string' || typeof user === 'number') return String(user);
+  const { id, sub, username } = user as Record<string, unknown>;
+  const value = id ?? sub ?? username;
+  return value === undefined || value === null ? undefined : String(value);
+}
 
 const optionsSchema = z.strictObject({
   name: z.string().min(1),
@@ -27,6 +44,37 @@ const optionsSchema = z.strictObject({
     .optional(),
   sessionTtlMs: z.number().int().positive().default(DEFAULT_SESSION_TTL_MS),
   enableJsonResponse: z.boolean().default(false),
+  principal: z
+    .custom<McpModuleOptions['principal']>((value) => typeof value === 'function', {
+      message: 'must be a function (req) => string | undefined',
+    })
+    .default(() => principalFromUser),
+  ttlRefreshFraction: z.number().gt(0).lt(1).default(0.25),
+  revalidateIntervalMs: z.number().int().positive().default(1000),
+  storeTimeoutMs: z.number().int().positive().default(2000),
+  maxLiveSessions: z.number().int().positive().default(10_000),
+  idleTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 60 * 1000),
+  eventStore: z
+    .custom(
+      (value) =>
+        value === undefined ||
+        value === false ||
+        typeof value === 'function' ||
+        (typeof value === 'object' &&
+          value !== null &&
+          ['storeEvent', 'replayEventsAfter', 'getStreamIdForEventId', 'deleteSession'].every(
+            (m) => typeof (value as Record<string, unknown>)[m] === 'function',
+          )),
+      { message: 'must be an McpEventStore instance, a class, or false' },
+    )
+    .optional(),
+  sseRetryMs: z.number().int().nonnegative().default(DEFAULT_SSE_RETRY_MS),
+  allowedHosts: z.array(z.string().min(1)).optional(),
+  allowedOrigins: z.array(z.string().min(1)).optional(),
 });
 
 /**

@@ -8,4 +8,15 @@ export const MCP_TOOL_METADATA = 'mcp:tool';
 export const MCP_SESSION_RESTORE_METADATA = 'mcp:session-restore';
 
 export const DEFAULT_MCP_PATH = '/mcp';
+/** Token of the endpoint's path, normalized (`/mcp`). */
+export const MCP_PATH = 'MCP_PATH';
 export const DEFAULT_SESSION_TTL_MS = 30 * 60 * 1000;
+
+/** Injection token of the {@link McpEventStore} that keeps SSE events for resumption. */
+export const MCP_EVENT_STORE = 'MCP_EVENT_STORE';
+
+export const MCP_RESOURCE_METADATA = 'mcp:resource';
+export const MCP_RESOURCE_TEMPLATE_METADATA = 'mcp:resource-template';
+export const MCP_PROMPT_METADATA = 'mcp:prompt';
+
+export const DEFAULT_SSE_RETRY_MS = 1000;

@@ -1,9 +1,11 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { DEFAULT_MCP_PATH } from './mcp.constants.js';
+import { APP_FILTER } from '@nestjs/core';
+import { DEFAULT_MCP_PATH, MCP_PATH } from './mcp.constants.js';
 import type {
   McpModuleExtras,
   McpModuleOptions,
 } from './interfaces/mcp-module-options.interface.js';
+import { McpExceptionFilter } from './transport/mcp-exception.filter.js';
 import { createMcpController } from './transport/mcp.controller.js';
 
 export const {
@@ -17,12 +19,19 @@ export const {
     { path: DEFAULT_MCP_PATH, isGlobal: false, extraProviders: [] },
     (definition, extras) => {
       const extraProviders = extras.extraProviders ?? [];
+      const path = `/${(extras.path ?? DEFAULT_MCP_PATH).replace(/^\/+|\/+$/g, '')}`;
       return {
         ...definition,
         global: extras.isGlobal ?? false,
-        controllers: [createMcpController(extras.path ?? DEFAULT_MCP_PATH)],
-        // Dynamic providers come after the module's own, so these override the defaults.
-        providers: [...(definition.providers ?? []), ...extraProviders],
+        controllers: [createMcpController(path)],
+        providers: [
+          ...(definition.providers ?? []),
+          { provide: MCP_PATH, useValue: path },
+          // Body-parser errors happen before any route: only a global filter sees them.
+          { provide: APP_FILTER, useClass: McpExceptionFilter },
+          // After the module's own providers, so these can replace the defaults.
+          ...extraProviders,
+        ],
       };
     },
   )

@@ -1,14 +1,19 @@
-import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
 import { McpExplorer } from './discovery/mcp.explorer.js';
 import { McpRegistry } from './discovery/mcp.registry.js';
-import { MCP_SESSION_MANAGER, MCP_SESSION_STORE } from './mcp.constants.js';
+import { eventStoreProvider } from './events/event-store.provider.js';
+import { MCP_EVENT_STORE, MCP_SESSION_MANAGER, MCP_SESSION_STORE } from './mcp.constants.js';
 import { ConfigurableModuleClass, MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 import { MCP_RESOLVED_OPTIONS, resolveMcpOptions } from './mcp-options.resolver.js';
+import { DnsRebindingMiddleware } from './security/dns-rebinding.middleware.js';
+import { controllersOf } from './security/mcp-controllers.js';
 import { McpServerFactory } from './server/mcp-server.factory.js';
+import { McpResourceSubscriptions } from './server/resource-subscriptions.js';
 import { McpSessionFactory } from './session/mcp-session.factory.js';
 import { McpSessionManager } from './session/mcp-session.manager.js';
+import { SessionRecordRepository } from './session/session-record.repository.js';
 import { sessionStoreProvider } from './session/session-store.provider.js';
 import { McpRequestHandler } from './transport/mcp-request.handler.js';
 
@@ -31,15 +36,33 @@ import { McpRequestHandler } from './transport/mcp-request.handler.js';
   providers: [
     { provide: MCP_RESOLVED_OPTIONS, useFactory: resolveMcpOptions, inject: [MCP_MODULE_OPTIONS] },
     sessionStoreProvider,
+    eventStoreProvider,
+    McpResourceSubscriptions,
     McpMetadataAccessor,
     McpRegistry,
     McpExplorer,
     McpServerFactory,
     McpSessionFactory,
+    SessionRecordRepository,
     McpSessionManager,
     { provide: MCP_SESSION_MANAGER, useExisting: McpSessionManager },
     McpRequestHandler,
   ],
-  exports: [MCP_SESSION_STORE, MCP_SESSION_MANAGER, McpSessionManager],
+  exports: [
+    MCP_SESSION_STORE,
+    MCP_SESSION_MANAGER,
+    McpSessionManager,
+    MCP_EVENT_STORE,
+    McpResourceSubscriptions,
+  ],
 })
-export class McpModule extends ConfigurableModuleClass {}
+export class McpModule extends ConfigurableModuleClass implements NestModule {
+  constructor(private readonly modules: ModulesContainer) {
+    super();
+  }
+
+  /** Applies DNS-rebinding protection (`allowedHosts` / `allowedOrigins`) to this endpoint. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(DnsRebindingMiddleware).forRoutes(...controllersOf(this, this.modules));
+  }
+}

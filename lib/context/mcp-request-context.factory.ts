@@ -8,9 +8,17 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Request } from 'express';
 import type { McpRequestContext } from '../interfaces/mcp-request-context.interface.js';
+import type { SessionSubscriptions } from '../server/resource-subscriptions.js';
 import { mcpHttpContextStorage } from './mcp-http-context.storage.js';
 
 export type SdkRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** What the context needs from the session it serves. */
+export interface SessionState {
+  /** The level set by `logging/setLevel`, read at call time. */
+  loggingLevel(): LoggingLevel | undefined;
+  subscriptions?: SessionSubscriptions;
+}
 
 const severity = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
 
@@ -18,10 +26,12 @@ const severity = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(lev
 export function createRequestContext(
   server: McpServer,
   extra: SdkRequestExtra,
-  loggingLevel: () => LoggingLevel | undefined,
+  state: SessionState,
 ): McpRequestContext {
   const http = mcpHttpContextStorage.getStore();
   const progressToken = extra._meta?.progressToken;
+  // Server-to-client requests travel on this request's stream.
+  const related = { relatedRequestId: extra.requestId, signal: extra.signal };
   return {
     sessionId: extra.sessionId ?? http?.sessionId ?? '',
     restore: http?.restore,
@@ -37,12 +47,20 @@ export function createRequestContext(
       });
     },
     async log(level, data, logger) {
-      const threshold = loggingLevel();
+      const threshold = state.loggingLevel();
       if (threshold && severity(level) < severity(threshold)) return;
       await extra.sendNotification({
         method: 'notifications/message',
         params: { level, data, logger },
       });
+    },
+    createMessage: (params) => server.server.createMessage(params, related),
+    elicitInput: (params) => server.server.elicitInput(params, related),
+    notifyResourceUpdated: async (uri) => (await state.subscriptions?.notify(uri)) ?? false,
+    closeSSEStream() {
+      if (!extra.closeSSEStream) return false;
+      extra.closeSSEStream();
+      return true;
     },
   };
 }

@@ -29,9 +29,8 @@ export class McpExplorer implements OnModuleInit {
     for (const method of this.scanner.getAllMethodNames(prototype)) {
       const target = instance[method];
       if (typeof target !== 'function') continue;
-      const tool = this.accessor.getToolOptions(target);
-      const isHook = this.accessor.isSessionRestoreHook(target);
-      if (!tool && !isHook) continue;
+      const found = this.read(target);
+      if (!Object.values(found).some((value) => value)) continue;
       const source = `${instance.constructor.name}.${method}`;
       if (!wrapper.isDependencyTreeStatic()) {
         this.logger.warn(`${source} is on a request-scoped provider and is ignored`);
@@ -39,9 +38,26 @@ export class McpExplorer implements OnModuleInit {
       }
       const call = (...args: unknown[]) =>
         (target as (...a: unknown[]) => unknown).apply(instance, args);
-      if (tool)
-        this.registry.addTool({ source, options: { ...tool, name: tool.name ?? method }, call });
+      const named = <T extends { name?: string }>(options: T) => ({
+        ...options,
+        name: options.name ?? method,
+      });
+      const { tool, resource, template, prompt, isHook } = found;
+      if (tool) this.registry.addTool({ source, options: named(tool), call });
+      if (resource) this.registry.addResource({ source, options: named(resource), call });
+      if (template) this.registry.addResourceTemplate({ source, options: named(template), call });
+      if (prompt) this.registry.addPrompt({ source, options: named(prompt), call });
       if (isHook) this.registry.addRestoreHook({ source, options: undefined, call });
     }
+  }
+
+  private read(target: object) {
+    return {
+      tool: this.accessor.getToolOptions(target),
+      resource: this.accessor.getResourceOptions(target),
+      template: this.accessor.getResourceTemplateOptions(target),
+      prompt: this.accessor.getPromptOptions(target),
+      isHook: this.accessor.isSessionRestoreHook(target),
+    };
   }
 }

@@ -1,4 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
+import type { Request } from 'express';
+import type { McpEventStore } from '../events/mcp-event-store.interface.js';
 import type { SessionStore } from './session-store.interface.js';
 
 /** Options of `McpModule.forRoot()` / the factory of `McpModule.forRootAsync()`. */
@@ -18,6 +20,53 @@ export interface McpModuleOptions {
   sessionTtlMs?: number;
   /** Answer POSTs with a single JSON body instead of an SSE stream. Default: false. */
   enableJsonResponse?: boolean;
+  /**
+   * Who is making a request. The value at `initialize` is stored with the session, and a
+   * request for the session from anyone else gets 404 as if the id were unknown.
+   * Default: `req.user` as a string, or its `id` / `sub` / `username`; `undefined` when
+   * there is no user. Sessions are not authentication: authenticate with a guard first.
+   */
+  principal?: (req: Request) => string | undefined;
+  /**
+   * A live session's stored TTL is refreshed at most once per `sessionTtlMs * ttlRefreshFraction`,
+   * in the background, so warm requests make no store round trip. Default: 0.25.
+   */
+  ttlRefreshFraction?: number;
+  /**
+   * Bound on how long an instance may keep serving a session deleted (or expired) through
+   * another instance. Default: 1000 ms.
+   */
+  revalidateIntervalMs?: number;
+  /** A store call that takes longer fails, and the request gets 503. Default: 2000 ms. */
+  storeTimeoutMs?: number;
+  /**
+   * Most sessions kept live in memory; beyond it the least recently used idle session is
+   * evicted (it stays resumable from the store). Default: 10000.
+   */
+  maxLiveSessions?: number;
+  /** A live session idle this long is evicted from memory (not from the store). Default: 5 minutes. */
+  idleTimeoutMs?: number;
+  /**
+   * Where SSE events are kept so clients can resume a stream with `Last-Event-ID`: an
+   * instance, a class the module instantiates, or `false` to turn resumability off.
+   * Default: an in-memory store (this process only, bounded in count and age).
+   */
+  eventStore?: McpEventStore | Type<McpEventStore> | false;
+  /** The `retry` hint (ms) sent to 2025-11-25 clients on resumable streams. Default: 1000. */
+  sseRetryMs?: number;
+  /**
+   * `Host` header values accepted, with or without a port (`['api.example.com']`), or
+   * `['*']` for any. Default: on a loopback interface only `localhost`, `127.0.0.1` and
+   * `[::1]`; on other interfaces any host (set this in production).
+   */
+  allowedHosts?: string[];
+  /**
+   * `Origin` values accepted when the header is present (`['https://app.example.com']`),
+   * or `['*']` for any. A present, disallowed Origin gets 403. Default: origins whose host
+   * is allowed by `allowedHosts` (by the loopback default on a loopback interface), else
+   * only the origin of the request's own `Host`.
+   */
+  allowedOrigins?: string[];
 }
 
 /** Options that shape the module itself, given to `forRoot` and `forRootAsync` alike. */

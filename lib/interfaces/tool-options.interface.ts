@@ -1,4 +1,4 @@
-import type { ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 
 /** Options of the `@Tool()` decorator. */
@@ -7,8 +7,11 @@ export interface ToolOptions {
   name?: string;
   title?: string;
   description: string;
-  /** The arguments, as a zod object shape (`{ city: z.string() }`). */
-  inputSchema?: ZodRawShapeCompat;
+  /**
+   * The arguments, as a zod object shape (`{ city: z.string() }`) or a zod object schema
+   * (`z.strictObject({...}).meta({...})`, to control the JSON Schema that is listed).
+   */
+  inputSchema?: ZodRawShapeCompat | AnySchema;
   /** The shape of `structuredContent`, when the tool returns structured results. */
   outputSchema?: ZodRawShapeCompat;
   annotations?: ToolAnnotations;

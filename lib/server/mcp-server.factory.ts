@@ -1,12 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import {
   createRequestContext,
   type SdkRequestExtra,
+  type SessionState,
 } from '../context/mcp-request-context.factory.js';
-import { McpRegistry, type DiscoveredTool } from '../discovery/mcp.registry.js';
+import {
+  McpRegistry,
+  type DiscoveredPrompt,
+  type DiscoveredResource,
+  type DiscoveredResourceTemplate,
+  type DiscoveredTool,
+} from '../discovery/mcp.registry.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
+import { toGetPromptResult } from './prompt-result.mapper.js';
+import { McpResourceSubscriptions } from './resource-subscriptions.js';
+import { toReadResourceResult } from './resource-result.mapper.js';
 import { toCallToolResult } from './tool-result.mapper.js';
 
 /** Builds the SDK server of one session from what the registry holds. */
@@ -15,6 +25,7 @@ export class McpServerFactory {
   constructor(
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
     private readonly registry: McpRegistry,
+    private readonly subscriptions: McpResourceSubscriptions,
   ) {}
 
   create(loggingLevel: () => LoggingLevel | undefined): McpServer {
@@ -22,24 +33,27 @@ export class McpServerFactory {
       { name: this.options.name, version: this.options.version },
       { capabilities: { logging: {} }, instructions: this.options.instructions },
     );
-    for (const tool of this.registry.getTools()) {
-      this.registerTool(server, tool, loggingLevel);
+    const state: SessionState = { loggingLevel };
+    const resources = this.registry.getResources();
+    const templates = this.registry.getResourceTemplates();
+    if (resources.length + templates.length > 0) {
+      state.subscriptions = this.subscriptions.attach(server);
     }
+    for (const tool of this.registry.getTools()) this.registerTool(server, tool, state);
+    for (const resource of resources) this.registerResource(server, resource, state);
+    for (const template of templates) this.registerResourceTemplate(server, template, state);
+    for (const prompt of this.registry.getPrompts()) this.registerPrompt(server, prompt, state);
     return server;
   }
 
-  private registerTool(
-    server: McpServer,
-    tool: DiscoveredTool,
-    loggingLevel: () => LoggingLevel | undefined,
-  ): void {
+  private registerTool(server: McpServer, tool: DiscoveredTool, state: SessionState): void {
     const { name, title, description, inputSchema, outputSchema, annotations } = tool.options;
     const hasOutputSchema = outputSchema !== undefined;
     // The SDK calls (args, extra) when there is an input schema, (extra) when there is none.
     const handler = async (...params: unknown[]) => {
       const extra = params[params.length - 1] as SdkRequestExtra;
       const args = inputSchema ? params[0] : {};
-      const result = await tool.call(args, createRequestContext(server, extra, loggingLevel));
+      const result = await tool.call(args, createRequestContext(server, extra, state));
       return toCallToolResult(result, hasOutputSchema);
     };
     server.registerTool(
@@ -47,5 +61,47 @@ export class McpServerFactory {
       { title, description, inputSchema, outputSchema, annotations },
       handler as never,
     );
+  }
+
+  private registerResource(
+    server: McpServer,
+    resource: DiscoveredResource,
+    state: SessionState,
+  ): void {
+    const { name, uri, ...metadata } = resource.options;
+    server.registerResource(name, uri, metadata, async (url: URL, extra: SdkRequestExtra) => {
+      const result = await resource.call(url, createRequestContext(server, extra, state));
+      return toReadResourceResult(result, url, metadata.mimeType);
+    });
+  }
+
+  private registerResourceTemplate(
+    server: McpServer,
+    template: DiscoveredResourceTemplate,
+    state: SessionState,
+  ): void {
+    const { name, uriTemplate, complete, ...metadata } = template.options;
+    server.registerResource(
+      name,
+      new ResourceTemplate(uriTemplate, { list: undefined, complete }),
+      metadata,
+      async (url, variables, extra) => {
+        const context = createRequestContext(server, extra, state);
+        const result = await template.call(url, variables, context);
+        return toReadResourceResult(result, url, metadata.mimeType);
+      },
+    );
+  }
+
+  private registerPrompt(server: McpServer, prompt: DiscoveredPrompt, state: SessionState): void {
+    const { name, title, description, argsSchema } = prompt.options;
+    // Like tools: (args, extra) with an argument schema, (extra) without.
+    const handler = async (...params: unknown[]) => {
+      const extra = params[params.length - 1] as SdkRequestExtra;
+      const args = argsSchema ? params[0] : {};
+      const result = await prompt.call(args, createRequestContext(server, extra, state));
+      return toGetPromptResult(result, name);
+    };
+    server.registerPrompt(name, { title, description, argsSchema }, handler as never);
   }
 }

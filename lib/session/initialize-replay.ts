@@ -1,5 +1,6 @@
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 
 // Never reaches the network: the transport only reads headers and the URL.
@@ -44,6 +45,16 @@ function errorIn(body: string): string | undefined {
  * `notifications/initialized`, then the stored logging level.
  */
 export async function replayInitialize(
+  transport: WebStandardStreamableHTTPServerTransport,
+  record: SessionRecord,
+): Promise<void> {
+  // The replayed messages are internal: none of them may become a replayable SSE event.
+  const events = SessionEventStore.of(transport);
+  if (events) return events.muteDuring(() => replay(transport, record));
+  return replay(transport, record);
+}
+
+async function replay(
   transport: WebStandardStreamableHTTPServerTransport,
   record: SessionRecord,
 ): Promise<void> {

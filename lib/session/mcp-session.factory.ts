@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isJSONRPCRequest, LoggingLevelSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { McpEventStore } from '../events/mcp-event-store.interface.js';
+import { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import { MCP_EVENT_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import { McpServerFactory } from '../server/mcp-server.factory.js';
 import { McpSession } from './mcp-session.js';
@@ -12,13 +15,20 @@ export class McpSessionFactory {
   constructor(
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
     private readonly servers: McpServerFactory,
+    @Inject(MCP_EVENT_STORE) private readonly eventStore: McpEventStore | null,
   ) {}
 
   async create(record: SessionRecord): Promise<McpSession> {
+    const events = this.eventStore
+      ? new SessionEventStore(this.eventStore, record.sessionId)
+      : undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => record.sessionId,
       enableJsonResponse: this.options.enableJsonResponse,
+      eventStore: events,
+      retryInterval: events ? this.options.sseRetryMs : undefined,
     });
+    events?.bindTo(transport);
     // The server reads the level lazily, so it sees changes made after it was built.
     const holder: { session?: McpSession } = {};
     const server = this.servers.create(() => holder.session?.loggingLevel);
@@ -26,6 +36,15 @@ export class McpSessionFactory {
     await server.connect(transport);
     this.observeLoggingLevel(session);
     return session;
+  }
+
+  /**
+   * Forgets what a terminated session left behind outside its record: its SSE events.
+   * The session manager calls it when a session is terminated (not when it is evicted,
+   * since an evicted session may be restored and resumed).
+   */
+  async release(sessionId: string): Promise<void> {
+    await this.eventStore?.deleteSession(sessionId);
   }
 
   /** Keeps `session.loggingLevel` in step with the client's `logging/setLevel` requests. */

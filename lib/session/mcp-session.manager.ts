@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import {
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpRegistry } from '../discovery/mcp.registry.js';
-import { MCP_SESSION_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import {
   SESSION_RECORD_VERSION,
@@ -16,12 +21,12 @@ import type {
   SessionRestoreMarker,
   SessionRestoreReason,
 } from '../interfaces/session-restore-marker.interface.js';
-import type { SessionStore } from '../interfaces/session-store.interface.js';
 import { replayInitialize } from './initialize-replay.js';
+import { LiveSessionCache } from './live-session.cache.js';
 import { McpSessionFactory } from './mcp-session.factory.js';
 import type { McpSession } from './mcp-session.js';
-import { parseSessionRecord } from './session-record.schema.js';
-import { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
+import { SessionRecordRepository } from './session-record.repository.js';
+import { SessionRevalidator } from './session.revalidator.js';
 
 /** A session ready to serve a request, and the restore that request waited for, if any. */
 export interface ResolvedSession {
@@ -29,25 +34,35 @@ export interface ResolvedSession {
   restore?: SessionRestoreMarker;
 }
 
+const negotiate = (requested: string) =>
+  SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+
 /**
- * Owns the sessions live in this process. The store is the source of truth; the live
- * map is a cache that may lose any entry and rebuild it from the store on demand.
+ * Owns the sessions live in this process. The store is the source of truth; live
+ * sessions are a cache that may lose any entry and rebuild it from the store on demand.
  * Inject it with `@InjectSessionManager()`.
+ *
+ * Methods that touch the store throw `SessionStoreUnavailableError` when it fails.
  */
 @Injectable()
-export class McpSessionManager implements BeforeApplicationShutdown {
+export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('McpSessionManager');
-  private readonly live = new Map<string, McpSession>();
-  private readonly restoring = new Map<string, Promise<ResolvedSession | undefined>>();
-  /** Ids deleted by this process, kept for a TTL so a restore racing the delete cannot revive them. */
+  private readonly live: LiveSessionCache;
+  private readonly pending = new Map<string, Promise<ResolvedSession | undefined>>();
+  /** Ids deleted through this process, so a restore racing the delete cannot revive them. */
   private readonly deleted = new Map<string, number>();
+  private readonly revalidator: SessionRevalidator;
+  private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(MCP_SESSION_STORE) private readonly store: SessionStore,
+    private readonly records: SessionRecordRepository,
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
     private readonly factory: McpSessionFactory,
     private readonly registry: McpRegistry,
-  ) {}
+  ) {
+    this.live = new LiveSessionCache(options.maxLiveSessions, (session) => this.close(session));
+    this.revalidator = new SessionRevalidator(records, options, (session) => this.drop(session));
+  }
 
   /** Number of sessions live in this process. */
   get liveCount(): number {
@@ -58,63 +73,103 @@ export class McpSessionManager implements BeforeApplicationShutdown {
     return this.live.has(sessionId);
   }
 
+  onModuleInit(): void {
+    const every = Math.min(this.options.revalidateIntervalMs, this.options.idleTimeoutMs);
+    this.timer = setInterval(() => void this.maintain(), every).unref();
+  }
+
+  /** Closes live sessions (and their open SSE streams) so the HTTP server can stop. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.live.values()].map((session) => this.drop(session)));
+  }
+
   /**
-   * Starts a session for an `initialize` request: persists its record first, so an id is
+   * Starts a session for an `initialize` request. Its record is saved first, so an id is
    * only ever handed out for a session that can be restored.
-   *
-   * @throws SessionStoreUnavailableError when the record cannot be saved.
    */
-  async create(initializeParams: InitializeRequest['params']): Promise<McpSession> {
+  async create(
+    initializeParams: InitializeRequest['params'],
+    principal?: string,
+  ): Promise<McpSession> {
     const now = Date.now();
-    const requested = initializeParams.protocolVersion;
     const record: SessionRecord = {
       v: SESSION_RECORD_VERSION,
       sessionId: randomUUID(),
       initializeParams,
-      protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
-        ? requested
-        : LATEST_PROTOCOL_VERSION,
+      protocolVersion: negotiate(initializeParams.protocolVersion),
+      principal,
       createdAt: now,
       updatedAt: now,
     };
-    await this.storeCall('save', () => this.store.save(record, this.options.sessionTtlMs));
-    const session = await this.factory.create(record);
-    this.live.set(record.sessionId, session);
-    return session;
+    await this.records.save(record);
+    return this.activate(await this.factory.create(record));
   }
 
   /**
-   * The session with this id: the live one, or one rebuilt from the store. Concurrent
-   * callers for the same cold id share one restore.
+   * The session with this id if `principal` owns it: the live one, or one rebuilt from
+   * the store. Concurrent callers for one cold id share a single restore.
    *
-   * @returns `undefined` when the session is unknown, expired, deleted or unreadable.
-   * @throws SessionStoreUnavailableError when the store cannot be read.
+   * @returns `undefined` when the session is unknown, expired, deleted, unreadable or not theirs.
    */
-  async get(sessionId: string): Promise<ResolvedSession | undefined> {
+  async get(sessionId: string, principal?: string): Promise<ResolvedSession | undefined> {
     const session = this.live.get(sessionId);
-    if (session) return { session };
-    if (this.isDeleted(sessionId)) return undefined;
-    let pending = this.restoring.get(sessionId);
-    if (!pending) {
-      pending = this.restore(sessionId, 'restore').finally(() => this.restoring.delete(sessionId));
-      this.restoring.set(sessionId, pending);
+    if (session && (await this.revalidator.isCurrent(session))) {
+      return session.record.principal === principal ? { session } : undefined;
     }
-    return pending;
+    if (session || this.isDeleted(sessionId)) return undefined;
+    let pending = this.pending.get(sessionId);
+    if (!pending) {
+      pending = this.singleFlight(sessionId, () => this.restore(sessionId));
+    }
+    const resolved = await pending;
+    return resolved?.session.record.principal === principal ? resolved : undefined;
   }
 
   /**
-   * Ends a session here and in the store, so no instance can restore it again.
+   * Re-initializes a stored session in place (a client that sends `initialize` with the
+   * id it had): same id, new initialize params, restore hooks called with `reinitialize`.
    *
-   * @returns false when there was no such session.
+   * @returns `undefined` when there is no such session of this principal.
    */
-  async terminate(sessionId: string): Promise<boolean> {
-    const session = this.live.get(sessionId);
-    const stored = session ? undefined : await this.loadRecord(sessionId);
-    if (!session && !stored) return false;
+  async reinitialize(
+    sessionId: string,
+    initializeParams: InitializeRequest['params'],
+    principal?: string,
+  ): Promise<ResolvedSession | undefined> {
+    if (this.isDeleted(sessionId)) return undefined;
+    await this.pending.get(sessionId);
+    return this.singleFlight(sessionId, async () => {
+      const stored = await this.records.load(sessionId);
+      if (!stored || stored.principal !== principal) return undefined;
+      const record: SessionRecord = {
+        ...stored,
+        initializeParams,
+        protocolVersion: negotiate(initializeParams.protocolVersion),
+        loggingLevel: undefined,
+        updatedAt: Date.now(),
+      };
+      await this.records.save(record);
+      const previous = this.live.remove(sessionId);
+      if (previous) await this.close(previous);
+      const session = await this.factory.create(record);
+      const restore = await this.announce(record, 'reinitialize');
+      return { session: this.activate(session), restore };
+    });
+  }
+
+  /**
+   * Ends a session of `principal` here and in the store, so no instance can restore it.
+   *
+   * @returns false when there is no such session of this principal.
+   */
+  async terminate(sessionId: string, principal?: string): Promise<boolean> {
+    const record = this.live.get(sessionId)?.record ?? (await this.records.load(sessionId));
+    if (!record || record.principal !== principal) return false;
+    await this.records.delete(sessionId);
     this.markDeleted(sessionId);
-    this.live.delete(sessionId);
-    await session?.close();
-    await this.storeCall('delete', () => this.store.delete(sessionId));
+    const session = this.live.remove(sessionId);
+    if (session) await this.close(session);
     return true;
   }
 
@@ -126,89 +181,121 @@ export class McpSessionManager implements BeforeApplicationShutdown {
   async evict(sessionId: string): Promise<boolean> {
     const session = this.live.get(sessionId);
     if (!session) return false;
-    this.live.delete(sessionId);
-    await session.close();
+    await this.drop(session);
     return true;
+  }
+
+  /**
+   * Counts a request or stream as in flight on the session until `release` is called;
+   * a session with anything in flight is never evicted.
+   */
+  acquire(session: McpSession): () => void {
+    session.inFlight++;
+    this.live.touch(session);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      session.inFlight--;
+      session.lastActivity = Date.now();
+    };
   }
 
   /** Forgets a session whose `initialize` the transport refused, here and in the store. */
   async discard(session: McpSession): Promise<void> {
-    this.live.delete(session.id);
-    await session.close();
-    await this.store.delete(session.id).catch((error: unknown) => {
+    await this.drop(session);
+    await this.records.delete(session.id).catch((error: unknown) => {
       this.logger.warn(
         `Could not delete the record of refused session ${session.id}: ${String(error)}`,
       );
     });
   }
 
-  /** Closes live sessions (and their open SSE streams) so the HTTP server can stop. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.live.keys()].map((id) => this.evict(id)));
+  private singleFlight(
+    sessionId: string,
+    work: () => Promise<ResolvedSession | undefined>,
+  ): Promise<ResolvedSession | undefined> {
+    const pending = work().finally(() => this.pending.delete(sessionId));
+    this.pending.set(sessionId, pending);
+    return pending;
   }
 
-  private async restore(
-    sessionId: string,
-    reason: SessionRestoreReason,
-  ): Promise<ResolvedSession | undefined> {
-    const record = await this.loadRecord(sessionId);
+  private async restore(sessionId: string): Promise<ResolvedSession | undefined> {
+    const record = await this.records.load(sessionId);
     if (!record) return undefined;
     const session = await this.factory.create(record);
     try {
       await replayInitialize(session.transport, record);
     } catch (error) {
-      await session.close();
+      await this.close(session);
       this.logger.warn(
         `Session ${sessionId} could not be restored and is treated as unknown: ${String(error)}`,
       );
       return undefined;
     }
     if (this.isDeleted(sessionId)) {
-      await session.close();
+      await this.close(session);
       return undefined;
     }
-    const restore: SessionRestoreMarker = {
-      sessionId,
+    const restore = await this.announce(record, 'restore');
+    return { session: this.activate(session), restore };
+  }
+
+  /** Calls every `@OnSessionRestore()` hook; a hook that throws is logged, not fatal. */
+  private async announce(
+    record: SessionRecord,
+    reason: SessionRestoreReason,
+  ): Promise<SessionRestoreMarker> {
+    const marker: SessionRestoreMarker = {
+      sessionId: record.sessionId,
       reason,
       record,
       clientInfo: record.initializeParams.clientInfo,
       restoredAt: new Date(),
     };
-    await this.runRestoreHooks(restore);
-    this.live.set(sessionId, session);
-    return { session, restore };
-  }
-
-  private async runRestoreHooks(marker: SessionRestoreMarker): Promise<void> {
     for (const hook of this.registry.getRestoreHooks()) {
       try {
         await hook.call(marker);
       } catch (error) {
         this.logger.error(
-          `@OnSessionRestore hook ${hook.source} failed for session ${marker.sessionId}; serving the session anyway`,
+          `@OnSessionRestore hook ${hook.source} failed for session ${record.sessionId}; serving the session anyway`,
           error instanceof Error ? error.stack : String(error),
         );
       }
     }
+    return marker;
   }
 
-  private async loadRecord(sessionId: string): Promise<SessionRecord | undefined> {
-    const value = await this.storeCall('load', () => this.store.load(sessionId));
-    if (value === undefined || value === null) return undefined;
-    const parsed = parseSessionRecord(value, sessionId);
-    if ('error' in parsed) {
-      this.logger.warn(`Ignoring unreadable record for session ${sessionId}: ${parsed.error}`);
-      return undefined;
-    }
-    return parsed.record;
+  private activate(session: McpSession): McpSession {
+    session.onLoggingLevelChange = (loggingLevel) => {
+      session.record = { ...session.record, loggingLevel, updatedAt: Date.now() };
+      this.records.save(session.record).catch((error: unknown) => {
+        this.logger.warn(
+          `Could not store the logging level of session ${session.id}: ${String(error)}`,
+        );
+      });
+    };
+    this.live.add(session);
+    return session;
   }
 
-  private async storeCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw new SessionStoreUnavailableError(operation, error);
+  /** Periodic work: evict idle sessions, revalidate and refresh the active ones. */
+  private async maintain(): Promise<void> {
+    for (const session of this.live.idleSince(Date.now() - this.options.idleTimeoutMs)) {
+      await this.drop(session);
     }
+    await this.revalidator.sweep([...this.live.values()]);
+  }
+
+  private async drop(session: McpSession): Promise<void> {
+    if (this.live.get(session.id) === session) this.live.remove(session.id);
+    await this.close(session);
+  }
+
+  private async close(session: McpSession): Promise<void> {
+    await session.close().catch((error: unknown) => {
+      this.logger.warn(`Error while closing session ${session.id}: ${String(error)}`);
+    });
   }
 
   private markDeleted(sessionId: string): void {

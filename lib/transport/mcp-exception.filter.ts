@@ -1,29 +1,51 @@
-import {
-  Catch,
-  HttpException,
-  Logger,
-  type ArgumentsHost,
-  type ExceptionFilter,
-} from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, HttpException, Inject, Logger } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { MCP_PATH } from '../mcp.constants.js';
 import { JsonRpcErrorCode, sendJsonRpcError } from './json-rpc-error.response.js';
 
-/** Gives every error on the MCP endpoint a JSON-RPC body, whatever threw it. */
+/**
+ * Gives every error on the MCP endpoint a JSON-RPC body, including those raised before
+ * the route runs (malformed JSON, oversized bodies from the body parser); errors on any
+ * other route get Nest's default handling.
+ */
 @Catch()
-export class McpExceptionFilter implements ExceptionFilter {
+export class McpExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('McpModule');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+  constructor(@Inject(MCP_PATH) private readonly mcpPath: string) {
+    super();
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request | undefined>();
+    if (host.getType() !== 'http' || !req?.path || !this.isMcpPath(req.path)) {
+      return super.catch(exception, host);
+    }
+    const res = http.getResponse<Response>();
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = status === 400 ? JsonRpcErrorCode.InvalidRequest : JsonRpcErrorCode.ServerError;
-      return sendJsonRpcError(res, status, code, exception.message);
+      const code =
+        exception.cause instanceof SyntaxError
+          ? JsonRpcErrorCode.ParseError
+          : JsonRpcErrorCode.ServerError;
+      const message =
+        code === JsonRpcErrorCode.ParseError
+          ? `Parse error: ${exception.message}`
+          : exception.message;
+      return sendJsonRpcError(res, status, code, message);
     }
     this.logger.error(
       'Unhandled error on the MCP endpoint',
       exception instanceof Error ? exception.stack : String(exception),
     );
     sendJsonRpcError(res, 500, JsonRpcErrorCode.InternalError, 'Internal error');
+  }
+
+  /** Exact match, or behind a global prefix. */
+  private isMcpPath(path: string): boolean {
+    const normalized = path.replace(/\/+$/, '');
+    return normalized === this.mcpPath || normalized.endsWith(this.mcpPath);
   }
 }

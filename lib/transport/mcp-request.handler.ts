@@ -1,22 +1,30 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   InitializeRequestSchema,
-  isInitializeRequest,
-  type JSONRPCMessage,
+  type InitializeRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
-import { mcpHttpContextStorage, type McpHttpContext } from '../context/mcp-http-context.storage.js';
-import { McpSessionManager } from '../session/mcp-session.manager.js';
+import { mcpHttpContextStorage } from '../context/mcp-http-context.storage.js';
+import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
+import type { McpSession } from '../session/mcp-session.js';
+import { McpSessionManager, type ResolvedSession } from '../session/mcp-session.manager.js';
 import { SessionStoreUnavailableError } from '../session/session-store-unavailable.error.js';
 import { JsonRpcErrorCode, sendJsonRpcError } from './json-rpc-error.response.js';
 import { serveWithTransport } from './web-standard.bridge.js';
 
 const SESSION_HEADER = 'mcp-session-id';
+const PROTOCOL_VERSION_HEADER = 'mcp-protocol-version';
 /** Session ids are visible ASCII (spec); anything else cannot be one of ours. */
 const SESSION_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 const RETRY_AFTER_SECONDS = '5';
 
 type RequestId = string | number | null;
+
+/** By method only: an `initialize` with bad params must still be answered as one. */
+const isInitialize = (message: unknown) =>
+  typeof message === 'object' &&
+  message !== null &&
+  (message as { method?: unknown }).method === 'initialize';
 
 const requestIdOf = (body: unknown): RequestId =>
   typeof body === 'object' && body !== null && !Array.isArray(body) && 'id' in body
@@ -28,13 +36,16 @@ const requestIdOf = (body: unknown): RequestId =>
 export class McpRequestHandler {
   private readonly logger = new Logger('McpModule');
 
-  constructor(private readonly sessions: McpSessionManager) {}
+  constructor(
+    private readonly sessions: McpSessionManager,
+    @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
+  ) {}
 
   async handlePost(req: Request, res: Response): Promise<void> {
     const body: unknown = req.body;
     const messages: unknown[] = Array.isArray(body) ? body : [body];
-    if (messages.some((m) => isInitializeRequest(m as JSONRPCMessage))) {
-      return this.initialize(req, res, body, messages);
+    if (messages.some(isInitialize)) {
+      return this.initialize(req, res, body, messages.length);
     }
     await this.serveSession(req, res, body);
   }
@@ -47,9 +58,10 @@ export class McpRequestHandler {
     const sessionId = this.requireSessionId(req, res, null);
     if (!sessionId) return;
     await this.guardStore(res, null, async () => {
-      if (!SESSION_ID_PATTERN.test(sessionId) || !(await this.sessions.terminate(sessionId))) {
-        return this.sessionNotFound(res, null);
-      }
+      const ended =
+        SESSION_ID_PATTERN.test(sessionId) &&
+        (await this.sessions.terminate(sessionId, this.options.principal(req)));
+      if (!ended) return this.sessionNotFound(res, null);
       res.status(200).end();
     });
   }
@@ -58,39 +70,39 @@ export class McpRequestHandler {
     req: Request,
     res: Response,
     body: unknown,
-    messages: unknown[],
+    count: number,
   ): Promise<void> {
     const id = requestIdOf(body);
-    if (messages.length > 1) {
-      return sendJsonRpcError(
-        res,
-        400,
-        JsonRpcErrorCode.InvalidRequest,
-        'Invalid Request: initialize must be sent alone, not in a batch',
-      );
+    if (count > 1) {
+      const message = 'Invalid Request: initialize must be sent alone, not in a batch';
+      return sendJsonRpcError(res, 400, JsonRpcErrorCode.InvalidRequest, message, { id });
     }
     const parsed = InitializeRequestSchema.safeParse(body);
     if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((i) => `${i.path.join('.')}: ${i.message}`)
-        .join('; ');
-      return sendJsonRpcError(
-        res,
-        400,
-        JsonRpcErrorCode.InvalidParams,
-        `Invalid initialize params: ${problems}`,
-        { id },
-      );
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      const message = `Invalid initialize params: ${problems.join('; ')}`;
+      return sendJsonRpcError(res, 400, JsonRpcErrorCode.InvalidParams, message, { id });
     }
     await this.guardStore(res, id, async () => {
-      const session = await this.sessions.create(parsed.data.params);
-      const context: McpHttpContext = { request: req, sessionId: session.id };
-      await mcpHttpContextStorage.run(context, () =>
-        serveWithTransport(session.transport, req, res, body, async (response) => {
-          if (response.status !== 200) await this.sessions.discard(session);
-        }),
-      );
+      const resolved = await this.startSession(req, parsed.data.params);
+      await this.serve(req, res, body, resolved, async (response) => {
+        if (response.status !== 200) await this.sessions.discard(resolved.session);
+      });
     });
+  }
+
+  /** A new session, or the client's previous one when it re-sends `initialize` with its id. */
+  private async startSession(
+    req: Request,
+    params: InitializeRequest['params'],
+  ): Promise<ResolvedSession> {
+    const principal = this.options.principal(req);
+    const previousId = req.headers[SESSION_HEADER];
+    if (typeof previousId === 'string' && SESSION_ID_PATTERN.test(previousId)) {
+      const resumed = await this.sessions.reinitialize(previousId, params, principal);
+      if (resumed) return resumed;
+    }
+    return { session: await this.sessions.create(params, principal) };
   }
 
   private async serveSession(req: Request, res: Response, body: unknown): Promise<void> {
@@ -99,26 +111,41 @@ export class McpRequestHandler {
     if (!sessionId) return;
     await this.guardStore(res, id, async () => {
       const resolved = SESSION_ID_PATTERN.test(sessionId)
-        ? await this.sessions.get(sessionId)
+        ? await this.sessions.get(sessionId, this.options.principal(req))
         : undefined;
       if (!resolved) return this.sessionNotFound(res, id);
-      const context: McpHttpContext = { request: req, sessionId, restore: resolved.restore };
-      await mcpHttpContextStorage.run(context, () =>
-        serveWithTransport(resolved.session.transport, req, res, body),
-      );
+      this.defaultProtocolVersion(req, resolved.session);
+      await this.serve(req, res, body, resolved);
     });
+  }
+
+  private async serve(
+    req: Request,
+    res: Response,
+    body: unknown,
+    { session, restore }: ResolvedSession,
+    inspect?: (response: globalThis.Response) => Promise<void>,
+  ): Promise<void> {
+    const release = this.sessions.acquire(session);
+    res.once('close', release);
+    const context = { request: req, sessionId: session.id, restore };
+    await mcpHttpContextStorage.run(context, () =>
+      serveWithTransport(session.transport, req, res, body, inspect),
+    );
+  }
+
+  /** Without the header the spec says: use the negotiated version (the SDK would assume 2025-03-26). */
+  private defaultProtocolVersion(req: Request, session: McpSession): void {
+    if (req.headers[PROTOCOL_VERSION_HEADER] !== undefined) return;
+    req.headers[PROTOCOL_VERSION_HEADER] = session.record.protocolVersion;
+    req.rawHeaders.push(PROTOCOL_VERSION_HEADER, session.record.protocolVersion);
   }
 
   private requireSessionId(req: Request, res: Response, id: RequestId): string | undefined {
     const sessionId = req.headers[SESSION_HEADER];
     if (typeof sessionId === 'string' && sessionId.length > 0) return sessionId;
-    sendJsonRpcError(
-      res,
-      400,
-      JsonRpcErrorCode.ServerError,
-      'Bad Request: Mcp-Session-Id header is required',
-      { id },
-    );
+    const message = 'Bad Request: Mcp-Session-Id header is required';
+    sendJsonRpcError(res, 400, JsonRpcErrorCode.ServerError, message, { id });
     return undefined;
   }
 

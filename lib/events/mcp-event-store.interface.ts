@@ -1,0 +1,34 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+/**
+ * Keeps the SSE events of every session so a client that lost a stream can resume it
+ * with `Last-Event-ID`. Unlike the SDK's `EventStore`, every call names the session:
+ * the SDK calls every standalone GET stream `_GET_stream`, so a store that ignored the
+ * session would replay one session's events to another.
+ *
+ * Provide your own under `MCP_EVENT_STORE` (or the `eventStore` option) to share events
+ * between instances.
+ *
+ * @example
+ * ```ts
+ * McpModule.forRoot({ name, version, eventStore: new InMemoryEventStore({ maxAgeMs: 60_000 }) })
+ * ```
+ */
+export interface McpEventStore {
+  /** Stores a message sent on `streamId` of `sessionId`; returns its event id. */
+  storeEvent(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string>;
+  /** The stream `eventId` belongs to, or `undefined` if this session has no such event. */
+  getStreamIdForEventId(sessionId: string, eventId: string): Promise<string | undefined>;
+  /**
+   * Sends, in order, the events of `lastEventId`'s stream stored after it.
+   *
+   * @returns the stream id, or `undefined` if this session has no such event.
+   */
+  replayEventsAfter(
+    sessionId: string,
+    lastEventId: string,
+    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
+  ): Promise<string | undefined>;
+  /** Forgets every event of a session (called when the session is terminated). */
+  deleteSession(sessionId: string): Promise<void>;
+}

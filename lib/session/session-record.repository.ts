@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MCP_SESSION_STORE } from '../mcp.constants.js';
+import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
+import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import type { SessionStore } from '../interfaces/session-store.interface.js';
+import { parseSessionRecord } from './session-record.schema.js';
+import { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
+
+/**
+ * The session manager's only way to the store: bounds every call in time, turns failures
+ * into {@link SessionStoreUnavailableError}, and validates what comes back.
+ */
+@Injectable()
+export class SessionRecordRepository {
+  private readonly logger = new Logger('McpSessionStore');
+
+  constructor(
+    @Inject(MCP_SESSION_STORE) private readonly store: SessionStore,
+    @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
+  ) {}
+
+  /** The valid record of this session; `undefined` when absent, expired, deleted or unreadable. */
+  async load(sessionId: string): Promise<SessionRecord | undefined> {
+    const value = await this.call('load', () => this.store.load(sessionId));
+    return this.validate(value, sessionId);
+  }
+
+  /** Like {@link load} for several sessions, in one round trip when the store can. */
+  async loadMany(sessionIds: string[]): Promise<Array<SessionRecord | undefined>> {
+    const values = await this.call('loadMany', () =>
+      this.store.loadMany
+        ? this.store.loadMany(sessionIds)
+        : Promise.all(sessionIds.map((id) => this.store.load(id))),
+    );
+    return sessionIds.map((id, i) => this.validate(values[i], id));
+  }
+
+  async save(record: SessionRecord): Promise<void> {
+    await this.call('save', () => this.store.save(record, this.options.sessionTtlMs));
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    await this.call('delete', () => this.store.delete(sessionId, this.options.sessionTtlMs));
+  }
+
+  private validate(value: unknown, sessionId: string): SessionRecord | undefined {
+    if (value === undefined || value === null) return undefined;
+    const parsed = parseSessionRecord(value, sessionId);
+    if ('error' in parsed) {
+      this.logger.warn(`Ignoring unreadable record for session ${sessionId}: ${parsed.error}`);
+      return undefined;
+    }
+    return parsed.record;
+  }
+
+  private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.options.storeTimeoutMs} ms`)),
+        this.options.storeTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([work(), timeout]);
+    } catch (error) {
+      throw new SessionStoreUnavailableError(operation, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
