@@ -204,8 +204,10 @@ describe('MCP endpoint over HTTP (supertest)', () => {
       },
       sessionId,
     ).buffer(true);
-    const badResult = messagesOf(bad.text)[0];
-    expect(JSON.stringify(badResult)).toMatch(/text/);
-    expect(badResult.result?.isError ?? Boolean(badResult.error)).toBe(true);
+    const badResult = messagesOf(bad.text)[0].result;
+    expect(badResult.isError).toBe(true);
+    expect(badResult.content[0].text).toMatch(/Invalid arguments for tool echo/);
+    expect(badResult.content[0].text).toMatch(/text/);
+    expect(badResult.content[0].text).toMatch(/expected string/);
   });
 });

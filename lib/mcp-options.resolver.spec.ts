@@ -1,0 +1,45 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Request } from 'express';
+import { principalFromUser, resolveMcpOptions } from './mcp-options.resolver.js';
+
+describe('resolveMcpOptions', () => {
+  it('applies defaults', () => {
+    const options = resolveMcpOptions({ name: 'n', version: '1' });
+    expect(options).toMatchObject({
+      sessionTtlMs: 30 * 60 * 1000,
+      enableJsonResponse: false,
+      maxLiveSessions: 10_000,
+    });
+    expect(typeof options.principal).toBe('function');
+  });
+
+  it.each([
+    [{ name: '', version: '1' }, /option "name"/],
+    [{ name: 'n', version: '1', sessionTtlMs: -5 }, /option "sessionTtlMs"/],
+    [
+      { name: 'n', version: '1', sessionStore: { load: () => undefined } },
+      /option "sessionStore" must be a SessionStore/,
+    ],
+    [{ name: 'n', version: '1', ttlRefreshFraction: 2 }, /option "ttlRefreshFraction"/],
+    [{ name: 'n', version: '1', sesionTtlMs: 5 }, /sesionTtlMs/],
+  ])('rejects %j naming the option', (options, message) => {
+    expect(() => resolveMcpOptions(options as never)).toThrow(message);
+  });
+
+  it('rejects missing options', () => {
+    expect(() => resolveMcpOptions(undefined)).toThrow(/options are required/);
+  });
+});
+
+describe('principalFromUser', () => {
+  it.each([
+    [undefined, undefined],
+    ['alice', 'alice'],
+    [{ id: 42 }, '42'],
+    [{ sub: 'auth0|x' }, 'auth0|x'],
+    [{ username: 'bob' }, 'bob'],
+    [{ name: 'no id' }, undefined],
+  ])('maps req.user %j to %j', (user, expected) => {
+    expect(principalFromUser({ user } as unknown as Request)).toBe(expected);
+  });
+});

@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Injectable, Logger, type INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { OnSessionRestore } from '../decorators/on-session-restore.decorator.js';
+import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import type { SessionRestoreMarker } from '../interfaces/session-restore-marker.interface.js';
+import { McpModule } from '../mcp.module.js';
+import { InMemorySessionStore } from './in-memory-session.store.js';
+import { McpSessionManager } from './mcp-session.manager.js';
+import { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
+
+const params = {
+  protocolVersion: '2025-06-18',
+  capabilities: { sampling: {} },
+  clientInfo: { name: 'unit', version: '1.0.0' },
+};
+
+/** The in-memory store, with loads that can be held back and a switch to fail. */
+class ControllableStore extends InMemorySessionStore {
+  loads = 0;
+  gate?: Promise<void>;
+  down = false;
+  raw = new Map<string, unknown>();
+
+  override async load(sessionId: string): Promise<SessionRecord | undefined> {
+    this.loads++;
+    if (this.down) throw new Error('connection refused');
+    await this.gate;
+    if (this.raw.has(sessionId)) return this.raw.get(sessionId) as SessionRecord;
+    return super.load(sessionId);
+  }
+
+  override async save(record: SessionRecord, ttlMs: number): Promise<void> {
+    if (this.down) throw new Error('connection refused');
+    return super.save(record, ttlMs);
+  }
+}
+
+@Injectable()
+class Hooks {
+  markers: SessionRestoreMarker[] = [];
+
+  @OnSessionRestore()
+  record(marker: SessionRestoreMarker) {
+    this.markers.push(marker);
+  }
+
+  @OnSessionRestore()
+  explode() {
+    throw new Error('hook failure');
+  }
+}
+
+describe('McpSessionManager', () => {
+  let store: ControllableStore;
+  let apps: INestApplicationContext[];
+
+  const boot = async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [McpModule.forRoot({ name: 'unit', version: '1', sessionStore: store })],
+      providers: [Hooks],
+    }).compile();
+    moduleRef.useLogger(false);
+    const app = await moduleRef.init();
+    apps.push(app);
+    return { manager: app.get(McpSessionManager), hooks: app.get(Hooks) };
+  };
+
+  beforeEach(() => {
+    store = new ControllableStore();
+    apps = [];
+    Logger.overrideLogger(false);
+  });
+  afterEach(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    Logger.overrideLogger(['log', 'error', 'warn']);
+  });
+
+  it('restores a cold session once for many concurrent callers (single flight)', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params);
+    const b = await boot();
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    const loadsBefore = store.loads;
+    const waiting = Array.from({ length: 10 }, () => b.manager.get(session.id));
+    open();
+    const results = await Promise.all(waiting);
+    expect(new Set(results.map((r) => r?.session)).size).toBe(1);
+    expect(results.every((r) => r?.restore?.reason === 'restore')).toBe(true);
+    expect(store.loads - loadsBefore).toBe(1);
+    expect(b.hooks.markers).toHaveLength(1);
+    expect(b.manager.isLive(session.id)).toBe(true);
+  });
+
+  it('serves the session when a restore hook throws', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params);
+    const b = await boot();
+    const resolved = await b.manager.get(session.id);
+    expect(resolved?.session.id).toBe(session.id);
+    expect(resolved?.session.server.server.getClientCapabilities()).toEqual({ sampling: {} });
+  });
+
+  it('does not revive a session deleted while its restore was in flight', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params);
+    const b = await boot();
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    const restoring = b.manager.get(session.id);
+    store.gate = undefined;
+    // The delete goes through B itself, while B's restore still holds the old record.
+    const terminated = b.manager.terminate(session.id);
+    open();
+    expect(await terminated).toBe(true);
+    expect(await restoring).toBeUndefined();
+    expect(b.manager.isLive(session.id)).toBe(false);
+    expect(await b.manager.get(session.id)).toBeUndefined();
+    expect(await a.manager.get(session.id)).toBeDefined(); // A still holds it live ...
+    expect(await store.load(session.id)).toBeUndefined(); // ... but no instance can restore it
+  });
+
+  it.each([
+    ['garbage', 'not a record'],
+    ['an unknown version', { v: 99, sessionId: 'x' }],
+    ['a record of another session', 'other'],
+  ])('treats %s as an unknown session', async (_label, value) => {
+    const a = await boot();
+    const session = await a.manager.create(params);
+    const stored = await store.load(session.id);
+    store.raw.set(session.id, value === 'other' ? { ...stored, sessionId: 'someone-else' } : value);
+    const b = await boot();
+    expect(await b.manager.get(session.id)).toBeUndefined();
+  });
+
+  it('reports a failing store as unavailable, never as an unknown session', async () => {
+    const { manager } = await boot();
+    store.down = true;
+    await expect(manager.get('5f0c9a4e-1111-4111-8111-111111111111')).rejects.toBeInstanceOf(
+      SessionStoreUnavailableError,
+    );
+    await expect(manager.create(params)).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+  });
+
+  it('hides a session from another principal and changes nothing', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params, 'alice');
+    const before = await store.load(session.id);
+    expect(await a.manager.get(session.id, 'mallory')).toBeUndefined();
+    expect(await a.manager.terminate(session.id, 'mallory')).toBe(false);
+    expect(await a.manager.reinitialize(session.id, params, 'mallory')).toBeUndefined();
+    expect(await store.load(session.id)).toEqual(before);
+    expect((await a.manager.get(session.id, 'alice'))?.session.id).toBe(session.id);
+  });
+
+  it('re-initializes a stored session in place with new params', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params, 'alice');
+    const b = await boot();
+    const next = { ...params, clientInfo: { name: 'unit', version: '2.0.0' } };
+    const resolved = await b.manager.reinitialize(session.id, next, 'alice');
+    expect(resolved?.session.id).toBe(session.id);
+    expect(resolved?.restore).toMatchObject({
+      reason: 'reinitialize',
+      clientInfo: next.clientInfo,
+    });
+    expect(b.hooks.markers.map((m) => m.reason)).toEqual(['reinitialize']);
+    expect((await store.load(session.id))?.initializeParams.clientInfo.version).toBe('2.0.0');
+  });
+});

@@ -1,0 +1,213 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  InjectSessionManager,
+  InjectSessionStore,
+  InMemorySessionStore,
+  MCP_SESSION_STORE,
+  McpSessionManager,
+  type SessionRecord,
+  type SessionStore,
+} from '../lib/index.js';
+import { createTestApp, type TestApp } from './fixtures/test-app.js';
+import { handshake, messagesOf, post } from './fixtures/mcp-http.js';
+import request from 'supertest';
+
+const textOf = (result: unknown) =>
+  (result as { content: Array<{ text: string }> }).content[0].text;
+
+async function connect(url: URL, sessionId?: string) {
+  const client = new Client(
+    { name: 'restore-test-client', version: '3.1.4' },
+    { capabilities: { roots: {} } },
+  );
+  const transport = new StreamableHTTPClientTransport(url, sessionId ? { sessionId } : undefined);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** A store that counts loads, to show how often the manager goes to it. */
+class CountingStore extends InMemorySessionStore {
+  loads = 0;
+  override async load(sessionId: string): Promise<SessionRecord | undefined> {
+    this.loads++;
+    return super.load(sessionId);
+  }
+}
+
+@Injectable()
+class StoreUser {
+  constructor(
+    @InjectSessionStore() readonly store: SessionStore,
+    @InjectSessionManager() readonly manager: McpSessionManager,
+  ) {}
+}
+
+describe('session restore', () => {
+  const apps: TestApp[] = [];
+  const clients: Client[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(apps.splice(0).map((a) => a.close()));
+  });
+  const start = async (store: SessionStore) => {
+    const app = await createTestApp({ sessionStore: store });
+    apps.push(app);
+    return app;
+  };
+
+  it('serves a session created by app A from app B after A is closed, with the hook run once on B', async () => {
+    const store = new InMemorySessionStore();
+    const a = await start(store);
+    const first = await connect(a.url);
+    expect(textOf(await first.client.callTool({ name: 'echo', arguments: { text: 'on A' } }))).toBe(
+      'on A',
+    );
+    const sessionId = first.transport.sessionId!;
+    await first.client.close();
+    await a.close();
+    apps.splice(apps.indexOf(a), 1);
+
+    const b = await start(store);
+    const resumed = await connect(b.url, sessionId);
+    clients.push(resumed.client);
+    const seen = JSON.parse(
+      textOf(await resumed.client.callTool({ name: 'whoami', arguments: {} })),
+    );
+    expect(seen).toMatchObject({ sessionId, restore: { reason: 'restore', sessionId } });
+
+    expect(b.tools.restores).toHaveLength(1);
+    const [marker] = b.tools.restores;
+    expect(marker).toMatchObject({
+      sessionId,
+      reason: 'restore',
+      clientInfo: { name: 'restore-test-client', version: '3.1.4' },
+      record: { sessionId, protocolVersion: expect.any(String) },
+    });
+    expect(marker.restoredAt).toBeInstanceOf(Date);
+    expect(a.tools.restores).toHaveLength(0);
+
+    // The next call runs on a live session: no new restore, no marker.
+    const again = JSON.parse(
+      textOf(await resumed.client.callTool({ name: 'whoami', arguments: {} })),
+    );
+    expect(again.restore).toBeNull();
+    expect(b.tools.restores).toHaveLength(1);
+  });
+
+  it('brings back client info and capabilities', async () => {
+    const store = new InMemorySessionStore();
+    const a = await start(store);
+    const first = await connect(a.url);
+    clients.push(first.client);
+    const before = JSON.parse(
+      textOf(await first.client.callTool({ name: 'client-info', arguments: {} })),
+    );
+    const b = await start(store);
+    const resumed = await connect(b.url, first.transport.sessionId);
+    clients.push(resumed.client);
+    const after = JSON.parse(
+      textOf(await resumed.client.callTool({ name: 'client-info', arguments: {} })),
+    );
+    expect(before.clientVersion).toEqual({ name: 'restore-test-client', version: '3.1.4' });
+    expect(after).toEqual(before);
+    expect(after.clientCapabilities).toHaveProperty('roots');
+  });
+
+  it('restores a cold session once for 20 concurrent requests, and all 20 succeed', async () => {
+    const store = new CountingStore();
+    const a = await start(store);
+    const first = await connect(a.url);
+    clients.push(first.client);
+    const sessionId = first.transport.sessionId!;
+    const b = await start(store);
+    const http = b.app.getHttpServer();
+    const loadsBefore = store.loads;
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        post(
+          http,
+          '/mcp',
+          {
+            jsonrpc: '2.0',
+            id: i,
+            method: 'tools/call',
+            params: { name: 'echo', arguments: { text: `n${i}` } },
+          },
+          sessionId,
+        ).buffer(true),
+      ),
+    );
+    responses.forEach((res, i) => {
+      expect(res.status).toBe(200);
+      expect(messagesOf(res.text)[0]).toMatchObject({
+        id: i,
+        result: { content: [{ text: `n${i}` }] },
+      });
+    });
+    expect(b.tools.restores).toHaveLength(1);
+    expect(store.loads - loadsBefore).toBe(1);
+  });
+
+  it('rebuilds a session dropped from memory, and keeps a deleted one dead', async () => {
+    const store = new InMemorySessionStore();
+    const a = await start(store);
+    const http = a.app.getHttpServer();
+    const manager = a.app.get(McpSessionManager);
+    const sessionId = await handshake(http);
+    const whoami = async () => {
+      const res = await post(
+        http,
+        '/mcp',
+        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
+        sessionId,
+      ).buffer(true);
+      return JSON.parse(messagesOf(res.text)[0].result.content[0].text);
+    };
+
+    expect(await manager.evict(sessionId)).toBe(true);
+    expect(manager.isLive(sessionId)).toBe(false);
+    expect((await whoami()).restore).toMatchObject({ reason: 'restore' });
+    expect(manager.isLive(sessionId)).toBe(true);
+    expect((await whoami()).restore).toBeNull();
+
+    const del = await request(http).delete('/mcp').set('Mcp-Session-Id', sessionId);
+    expect(del.status).toBe(200);
+    const b = await start(store);
+    for (const app of [a, b]) {
+      const res = await post(
+        app.app.getHttpServer(),
+        '/mcp',
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        sessionId,
+      );
+      expect(res.status).toBe(404);
+    }
+    expect(await store.load(sessionId)).toBeUndefined();
+    expect(a.tools.restores).toHaveLength(1);
+    expect(b.tools.restores).toHaveLength(0);
+  });
+
+  it('uses a store given as a plain provider for MCP_SESSION_STORE, injectable with the helpers', async () => {
+    const app = await createTestApp(
+      {},
+      {
+        providers: [StoreUser],
+        extraProviders: [{ provide: MCP_SESSION_STORE, useClass: CountingStore }],
+      },
+    );
+    apps.push(app);
+    const user = app.app.get(StoreUser);
+    expect(user.store).toBeInstanceOf(CountingStore);
+    expect(user.manager).toBe(app.app.get(McpSessionManager));
+    const { client, transport } = await connect(app.url);
+    clients.push(client);
+    expect(await user.store.load(transport.sessionId!)).toMatchObject({
+      sessionId: transport.sessionId,
+      v: 1,
+    });
+  });
+});
