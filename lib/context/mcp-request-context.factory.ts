@@ -22,6 +22,12 @@ export interface SessionState {
 
 const severity = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
 
+function requireClientCapability(server: McpServer, capability: 'sampling' | 'elicitation') {
+  if (!server.server.getClientCapabilities()?.[capability]) {
+    throw new Error(`The client did not declare the "${capability}" capability`);
+  }
+}
+
 /** Builds the context a handler receives from the SDK's `extra` and the HTTP request. */
 export function createRequestContext(
   server: McpServer,
@@ -54,9 +60,20 @@ export function createRequestContext(
         params: { level, data, logger },
       });
     },
-    createMessage: (params) => server.server.createMessage(params, related),
-    elicitInput: (params) => server.server.elicitInput(params, related),
-    notifyResourceUpdated: async (uri) => (await state.subscriptions?.notify(uri)) ?? false,
+    async createMessage(params) {
+      requireClientCapability(server, 'sampling');
+      return server.server.createMessage(params, related);
+    },
+    async elicitInput(params) {
+      requireClientCapability(server, 'elicitation');
+      return server.server.elicitInput(params, related);
+    },
+    async notifyResourceUpdated(uri) {
+      if (!state.subscriptions?.has(uri)) return false;
+      // On this request's stream, so the client gets it even without a GET stream open.
+      await extra.sendNotification({ method: 'notifications/resources/updated', params: { uri } });
+      return true;
+    },
     closeSSEStream() {
       if (!extra.closeSSEStream) return false;
       extra.closeSSEStream();
