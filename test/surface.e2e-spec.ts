@@ -71,7 +71,7 @@ describe('server surface: resources, templates, prompts, tools and the request c
     const read = await client.readResource({ uri: 'config://app' });
     expect(read.contents).toHaveLength(1);
     expect(read.contents[0]).toMatchObject({ uri: 'config://app', mimeType: 'application/json' });
-    const body = JSON.parse(String(read.contents[0].text));
+    const body = JSON.parse((read.contents[0] as { text: string }).text);
     expect(body).toMatchObject({ uri: 'config://app', session: expect.any(String) });
     expect(body.session.length).toBeGreaterThan(0);
   });
