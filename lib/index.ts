@@ -9,6 +9,10 @@ export { OnSessionRestore } from './decorators/on-session-restore.decorator.js';
 export { InjectSessionStore } from './decorators/inject-session-store.decorator.js';
 export { InjectSessionManager } from './decorators/inject-session-manager.decorator.js';
 export { InMemorySessionStore } from './session/in-memory-session.store.js';
+export {
+  CacheManagerSessionStore,
+  MCP_SESSION_KEY_PREFIX,
+} from './session/cache-manager-session.store.js';
 export { McpSessionManager, type ResolvedSession } from './session/mcp-session.manager.js';
 export { McpSession } from './session/mcp-session.js';
 export { SessionStoreUnavailableError } from './session/session-store-unavailable.error.js';

@@ -20,7 +20,9 @@ const record = (sessionId: string): SessionRecord => ({
 
 describe('InMemorySessionStore', () => {
   const store = new InMemorySessionStore();
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('returns a copy of what was saved', async () => {
     const saved = record('a');
