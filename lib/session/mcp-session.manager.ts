@@ -113,17 +113,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
    * @returns `undefined` when the session is unknown, expired, deleted, unreadable or not theirs.
    */
   async get(sessionId: string, principal?: string): Promise<ResolvedSession | undefined> {
-    const session = this.live.get(sessionId);
-    if (session && (await this.revalidator.isCurrent(session))) {
-      return session.record.principal === principal ? { session } : undefined;
-    }
-    if (session || this.isDeleted(sessionId)) return undefined;
-    let pending = this.pending.get(sessionId);
-    if (!pending) {
-      pending = this.singleFlight(sessionId, () => this.restore(sessionId));
-    }
-    const resolved = await pending;
-    return resolved?.session.record.principal === principal ? resolved : undefined;
+    return this.resolve(sessionId, principal, false);
   }
 
   /**
@@ -211,6 +201,24 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     });
   }
 
+  private async resolve(
+    sessionId: string,
+    principal: string | undefined,
+    retried: boolean,
+  ): Promise<ResolvedSession | undefined> {
+    const session = this.live.get(sessionId);
+    if (session && (await this.revalidator.isCurrent(session))) {
+      return session.record.principal === principal ? { session } : undefined;
+    }
+    if (session || this.isDeleted(sessionId)) return undefined;
+    const joined = this.pending.get(sessionId);
+    if (!joined) return this.singleFlight(sessionId, () => this.restore(sessionId, principal));
+    const resolved = await joined;
+    if (resolved) return resolved.session.record.principal === principal ? resolved : undefined;
+    // That flight may have been refused to another principal: look once more for ours.
+    return retried ? undefined : this.resolve(sessionId, principal, true);
+  }
+
   private singleFlight(
     sessionId: string,
     work: () => Promise<ResolvedSession | undefined>,
@@ -220,9 +228,13 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     return pending;
   }
 
-  private async restore(sessionId: string): Promise<ResolvedSession | undefined> {
+  /** Rebuilds a stored session, unless it is not `principal`'s: then nothing is built or called. */
+  private async restore(
+    sessionId: string,
+    principal?: string,
+  ): Promise<ResolvedSession | undefined> {
     const record = await this.records.load(sessionId);
-    if (!record) return undefined;
+    if (!record || record.principal !== principal) return undefined;
     const session = await this.factory.create(record);
     try {
       await replayInitialize(session.transport, record);
