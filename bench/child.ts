@@ -1,0 +1,80 @@
+/**
+ * A child process that runs one benchmarked server, so every scenario gets a fresh
+ * process and the load generator does not share its event loop. The parent talks to it
+ * over the IPC channel (see `ChildRequest`).
+ */
+import type { ChildMessage, ChildRequest, RunningServer, ServerConfig } from './common.js';
+
+const send = (message: ChildMessage) => process.send?.(message);
+
+async function start(config: ServerConfig): Promise<RunningServer> {
+  switch (config.kind) {
+    case 'module':
+      return (await import('./servers/module-server.js')).startModuleServer(config);
+    case 'sdk-express':
+      return (await import('./servers/sdk-express-server.js')).startSdkExpressServer(config);
+    case 'mcp-nest':
+      return (await import('./servers/mcp-nest-server.js')).startMcpNestServer(config);
+    case 'ceiling':
+      return (await import('./servers/ceiling-server.js')).startCeilingServer(config);
+  }
+}
+
+function memory() {
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapUsed, heapTotal, external, arrayBuffers };
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.BENCH_SERVER ?? '{}') as ServerConfig;
+  let peakRss = process.memoryUsage.rss();
+  if (config.trackPeakRss) {
+    setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 20).unref();
+  }
+  let server: RunningServer;
+  try {
+    server = await start(config);
+  } catch (error) {
+    send({ type: 'failed', error: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  }
+
+  process.on('message', (request: ChildRequest) => {
+    const reply = async (): Promise<unknown> => {
+      switch (request.cmd) {
+        case 'memory':
+          if (request.gc && global.gc) {
+            global.gc();
+            global.gc();
+          }
+          return memory();
+        case 'peakRss':
+          return Math.max(peakRss, process.memoryUsage.rss());
+        case 'storeCounts':
+          return server.storeCounts?.(request.reset);
+        case 'evict':
+          return server.evict?.(request.ids);
+        case 'liveCount':
+          return server.liveCount?.();
+        case 'close':
+          await server.close();
+          setImmediate(() => process.exit(0));
+          return true;
+      }
+    };
+    reply().then(
+      (value) => send({ type: 'reply', id: request.id, value }),
+      (error: unknown) =>
+        send({
+          type: 'reply',
+          id: request.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    );
+  });
+  send({ type: 'ready', port: server.port });
+}
+
+void main();

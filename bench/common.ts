@@ -1,0 +1,61 @@
+/** What every benchmarked server shares: the tool, the wire format and the child protocol. */
+
+export const MCP_PATH = '/mcp';
+export const PROTOCOL_VERSION = '2025-06-18';
+export const TOOL_NAME = 'echo';
+export const TOOL_TEXT = 'hello';
+
+export type ServerKind = 'module' | 'sdk-express' | 'mcp-nest' | 'ceiling';
+export type StoreKind = 'memory' | 'redis';
+
+/** How the parent asks a child process to start a server. */
+export interface ServerConfig {
+  kind: ServerKind;
+  json: boolean;
+  /** Only for `module`. */
+  store?: StoreKind;
+  /** Only for `module` with a `redis` store: the key namespace of this run. */
+  redisNamespace?: string;
+  /** Only for `module`: extra module options (e.g. maxLiveSessions), passed as given. */
+  moduleOptions?: Record<string, unknown>;
+  /** Sample RSS every few milliseconds and keep the peak. */
+  trackPeakRss?: boolean;
+}
+
+/** Store operations counted by the wrapping store. */
+export interface StoreCounts {
+  load: number;
+  loadMany: number;
+  save: number;
+  delete: number;
+}
+
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export type ChildRequest =
+  | { id: number; cmd: 'memory'; gc: boolean }
+  | { id: number; cmd: 'peakRss' }
+  | { id: number; cmd: 'storeCounts'; reset: boolean }
+  | { id: number; cmd: 'evict'; ids: string[] }
+  | { id: number; cmd: 'liveCount' }
+  | { id: number; cmd: 'close' };
+
+export type ChildMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'failed'; error: string }
+  | { type: 'reply'; id: number; value?: unknown; error?: string };
+
+/** A running server, as the child sees it. */
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+  storeCounts?(reset: boolean): StoreCounts;
+  evict?(ids: string[]): Promise<number>;
+  liveCount?(): number;
+}

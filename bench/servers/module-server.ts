@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import {
+  InMemorySessionStore,
+  MCP_SESSION_MANAGER,
+  McpModule,
+  Tool,
+  type McpModuleOptions,
+  type McpSessionManager,
+} from '../../lib/index.js';
+import { TOOL_NAME, type RunningServer, type ServerConfig } from '../common.js';
+import { CountingStore, KeyvRedisSessionStore, redisUrl } from '../stores.js';
+
+@Injectable()
+class BenchTools {
+  @Tool({ name: TOOL_NAME, description: 'Echoes its text', inputSchema: { text: z.string() } })
+  echo({ text }: { text: string }): string {
+    return text;
+  }
+}
+
+/** (a) this module, in a Nest app on platform-express. */
+export async function startModuleServer(config: ServerConfig): Promise<RunningServer> {
+  const inner =
+    config.store === 'redis'
+      ? new KeyvRedisSessionStore(redisUrl(), config.redisNamespace ?? 'bench-mcp')
+      : new InMemorySessionStore();
+  const store = new CountingStore(inner);
+  const options = {
+    name: 'bench',
+    version: '1.0.0',
+    enableJsonResponse: config.json,
+    sessionStore: store,
+    ...(config.moduleOptions ?? {}),
+  } as McpModuleOptions;
+
+  @Module({ imports: [McpModule.forRoot(options) as DynamicModule], providers: [BenchTools] })
+  class BenchAppModule {}
+
+  const app = await NestFactory.create(BenchAppModule, { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const manager = app.get<McpSessionManager>(MCP_SESSION_MANAGER);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    port,
+    close: async () => {
+      await app.close();
+      if (inner instanceof KeyvRedisSessionStore) await inner.disconnect();
+      if (inner instanceof InMemorySessionStore) inner.onModuleDestroy();
+    },
+    storeCounts: (reset) => store.take(reset),
+    evict: async (ids) => {
+      let evicted = 0;
+      for (const id of ids) if (await manager.evict(id)) evicted++;
+      return evicted;
+    },
+    liveCount: () => manager.liveCount,
+  };
+}
