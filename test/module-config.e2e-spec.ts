@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { CACHE_MANAGER, CacheModule, type Cache } from '@nestjs/cache-manager';
+import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
+import {
+  CacheManagerSessionStore,
+  InMemorySessionStore,
+  McpModule,
+  type SessionRecord,
+} from '../lib/index.js';
+import { handshake, messagesOf, post } from './fixtures/mcp-http.js';
+import { createTestApp, type TestApp } from './fixtures/test-app.js';
+import { CallCounter, TestTools } from './fixtures/test-tools.provider.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Counts every call the module makes to its store. */
+class CountingStore extends InMemorySessionStore {
+  calls = { load: 0, save: 0, delete: 0 };
+  override async load(id: string) {
+    this.calls.load++;
+    return super.load(id);
+  }
+  override async save(record: SessionRecord, ttlMs: number) {
+    this.calls.save++;
+    return super.save(record, ttlMs);
+  }
+  override async delete(id: string, ttlMs: number) {
+    this.calls.delete++;
+    return super.delete(id, ttlMs);
+  }
+  get total() {
+    return this.calls.load + this.calls.save + this.calls.delete;
+  }
+}
+
+@Injectable()
+class NeedsSomethingMissing {
+  constructor(readonly missing: CallCounter) {}
+}
+
+describe('module configuration', () => {
+  const apps: Array<TestApp | INestApplication> = [];
+  afterEach(async () => Promise.all(apps.splice(0).map((a) => a.close())));
+
+  it('forRootAsync builds options from injected providers (a store on the app cache), on a custom path', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CacheModule.register({ isGlobal: true }),
+        McpModule.forRootAsync({
+          path: 'tools/mcp/',
+          inject: [CACHE_MANAGER],
+          useFactory: (cache: Cache) => ({
+            name: 'async-server',
+            version: '2.0.0',
+            sessionStore: new CacheManagerSessionStore(cache),
+          }),
+        }),
+      ],
+      providers: [CallCounter, TestTools],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    apps.push(app);
+    await app.init();
+    const http = app.getHttpServer() as Server;
+    const sessionId = await handshake(http, '/tools/mcp');
+    const res = await post(
+      http,
+      '/tools/mcp',
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'async' } },
+      },
+      sessionId,
+    ).buffer(true);
+    expect(messagesOf(res.text)[0].result.content[0].text).toBe('async');
+    const cache = app.get<Cache>(CACHE_MANAGER);
+    expect(await cache.get(`mcp:session:${sessionId}`)).toMatchObject({ sessionId, v: 1 });
+    expect(
+      (await post(http, '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, sessionId)).status,
+    ).toBe(404);
+  });
+
+  it('fails at bootstrap with a message naming the invalid option', async () => {
+    await expect(createTestApp({ sessionTtlMs: 0 })).rejects.toThrow(
+      /McpModule: invalid options: option "sessionTtlMs"/,
+    );
+    await expect(createTestApp({ maxLiveSessions: 1.5 })).rejects.toThrow(
+      /option "maxLiveSessions"/,
+    );
+  });
+
+  it('fails at bootstrap when a store class cannot be built, saying what to do', async () => {
+    const attempt = Test.createTestingModule({
+      imports: [
+        McpModule.forRoot({
+          name: 'n',
+          version: '1',
+          sessionStore: NeedsSomethingMissing as never,
+        }),
+      ],
+    }).compile();
+    await expect(attempt).rejects.toThrow(
+      /option "sessionStore" could not be instantiated \(NeedsSomethingMissing\)/,
+    );
+  });
+
+  it('makes no store round trip on warm requests, and refreshes the TTL at most once per fraction', async () => {
+    const store = new CountingStore();
+    const app = await createTestApp({
+      sessionStore: store,
+      sessionTtlMs: 2000,
+      ttlRefreshFraction: 0.25,
+      revalidateIntervalMs: 100,
+    });
+    apps.push(app);
+    const http = app.app.getHttpServer() as Server;
+    const sessionId = await handshake(http);
+    const before = { ...store.calls };
+    let requests = 0;
+    const started = Date.now();
+    while (Date.now() - started < 1500) {
+      const res = await post(
+        http,
+        '/mcp',
+        {
+          jsonrpc: '2.0',
+          id: requests,
+          method: 'tools/call',
+          params: { name: 'echo', arguments: { text: 'warm' } },
+        },
+        sessionId,
+      ).buffer(true);
+      expect(res.status).toBe(200);
+      requests++;
+    }
+    const loads = store.calls.load - before.load;
+    const saves = store.calls.save - before.save;
+    // One revalidation per 100 ms sweep at most, whatever the request rate ...
+    expect(loads).toBeLessThanOrEqual(Math.ceil(1500 / 100) + 1);
+    expect(requests).toBeGreaterThan(3 * loads);
+    // ... and one refresh per 500 ms (0.25 of the TTL) at most.
+    expect(saves).toBeGreaterThanOrEqual(1);
+    expect(saves).toBeLessThanOrEqual(3);
+    // With no traffic, nothing touches the store.
+    await sleep(250);
+    const idle = store.total;
+    await sleep(400);
+    expect(store.total).toBe(idle);
+  });
+});
