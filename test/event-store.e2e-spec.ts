@@ -102,6 +102,28 @@ describe('resumable SSE streams', () => {
     expect(await replay.drain(200)).toEqual([]);
   });
 
+  it('resumes a stream of a session evicted from memory and restored from the store', async () => {
+    await start();
+    const client = await new RawMcpClient(app.url).connect();
+    const abort = new AbortController();
+    const { id, response } = await client.request(
+      'tools/call',
+      { name: 'slow', arguments: { n: 2, ms: 50 }, _meta: { progressToken: 'p' } },
+      abort.signal,
+    );
+    const first = new SseReader(response);
+    const priming = (await first.next())!;
+    abort.abort();
+    await first.cancel();
+    await sleep(300);
+    expect(await app.app.get(McpSessionManager).evict(client.sessionId)).toBe(true);
+
+    const replay = new SseReader(await client.get(priming.id));
+    const events = await readUntilResponse(replay, id);
+    expect(progressOf(events)).toEqual([1, 2]);
+    await replay.cancel();
+  });
+
   it('keeps sessions apart, on request streams and on the standalone GET stream', async () => {
     await start();
     const a = await new RawMcpClient(app.url).connect();

@@ -147,6 +147,23 @@ describe('server surface: resources, templates, prompts, tools and the request c
     expect(result.content).toEqual([{ type: 'text', text: '{"sum":5}' }]);
   });
 
+  it('returns every content type a tool produces', async () => {
+    const result = await client.callTool({ name: 'everyContent', arguments: {} });
+    expect((result.content as Array<{ type: string }>).map((c) => c.type)).toEqual([
+      'text',
+      'image',
+      'audio',
+      'resource',
+      'resource_link',
+    ]);
+    expect((result.content as unknown[])[4]).toEqual({
+      type: 'resource_link',
+      uri: 'bin://logo',
+      name: 'logo',
+      mimeType: 'image/png',
+    });
+  });
+
   it('names the argument that failed validation in an isError result', async () => {
     const result = await client.callTool({ name: 'add', arguments: { a: 2, b: 'three' } });
     expect(result.isError).toBe(true);
