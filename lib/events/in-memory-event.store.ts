@@ -31,6 +31,15 @@ const isPriming = (message: JSONRPCMessage) => Object.keys(message).length === 0
  * The default event store: events live in this process, per session and per stream,
  * bounded in count and in age. A client can resume a stream on the instance that served
  * it; use a shared store to resume on any instance.
+ *
+ * @example
+ * ```ts
+ * McpModule.forRoot({
+ *   name: 'notes',
+ *   version: '1.0.0',
+ *   eventStore: new InMemoryEventStore({ maxEventsPerStream: 200, maxAgeMs: 60_000 }),
+ * });
+ * ```
  */
 @Injectable()
 export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
