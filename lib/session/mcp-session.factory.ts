@@ -43,7 +43,7 @@ export class McpSessionFactory {
    * The session manager calls it when a session is terminated (not when it is evicted,
    * since an evicted session may be restored and resumed).
    */
-  async release(sessionId: string): Promise<void> {
+  async discardEvents(sessionId: string): Promise<void> {
     await this.eventStore?.deleteSession(sessionId);
   }
 
