@@ -6,6 +6,7 @@ import {
   McpResourceSubscriptions,
   McpSessionManager,
 } from '../lib/index.js';
+import { McpSessionFactory } from '../lib/session/mcp-session.factory.js';
 import { ResumableProvider } from './fixtures/resumable.provider.js';
 import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
@@ -178,6 +179,23 @@ describe('resumable SSE streams', () => {
     // The ping's priming event and response, and nothing of the replayed initialize.
     expect(events.map(messageOf)).toEqual([undefined, expect.objectContaining({ result: {} })]);
     expect(store.size).toBe(before + 2);
+  });
+
+  it('discards the events of one session through the session factory hook', async () => {
+    await start();
+    const store = app.app.get<InMemoryEventStore>(MCP_EVENT_STORE);
+    const client = await new RawMcpClient(app.url).connect();
+    const other = await new RawMcpClient(app.url).connect();
+    const [mine] = await new SseReader((await client.request('ping', {})).response).drain(200);
+    const [theirs] = await new SseReader((await other.request('ping', {})).response).drain(200);
+    const before = store.size;
+
+    await app.app.get(McpSessionFactory).discardEvents(client.sessionId);
+    expect(store.size).toBeLessThan(before);
+    expect((await client.get(mine.id)).status).toBe(400);
+    const kept = await other.get(theirs.id);
+    expect(kept.status).toBe(200);
+    await kept.body?.cancel();
   });
 
   it('can be turned off with eventStore: false', async () => {
