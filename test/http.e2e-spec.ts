@@ -3,11 +3,13 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import {
+  callTool,
   handshake,
   initializeRequest,
   messagesOf,
   post,
   PROTOCOL_VERSION,
+  toolText,
 } from './fixtures/mcp-http.js';
 
 describe('MCP endpoint over HTTP (supertest)', () => {
@@ -52,17 +54,7 @@ describe('MCP endpoint over HTTP (supertest)', () => {
     const names = messagesOf(list.text)[0].result.tools.map((t: { name: string }) => t.name);
     expect(names).toEqual(expect.arrayContaining(['echo', 'whoami', 'client-info', 'fail']));
 
-    const call = await post(
-      http,
-      '/mcp',
-      {
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 'hello' } },
-      },
-      sessionId,
-    ).buffer(true);
+    const call = await callTool(http, sessionId, 'echo', { text: 'hello' }, { id: 3 });
     expect(messagesOf(call.text)[0]).toMatchObject({
       id: 3,
       result: { content: [{ type: 'text', text: 'hello' }] },
@@ -167,43 +159,19 @@ describe('MCP endpoint over HTTP (supertest)', () => {
       );
       expect(again.status).toBe(202);
     }
-    const call = await post(
-      http,
-      '/mcp',
-      {
-        jsonrpc: '2.0',
-        id: 8,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 'still here' } },
-      },
-      sessionId,
-    ).buffer(true);
-    expect(messagesOf(call.text)[0].result.content[0].text).toBe('still here');
+    expect(toolText(await callTool(http, sessionId, 'echo', { text: 'still here' }))).toBe(
+      'still here',
+    );
   });
 
   it('turns a throwing tool into an isError result and a bad argument into a named validation error', async () => {
     const sessionId = await handshake(http);
-    const fail = await post(
-      http,
-      '/mcp',
-      { jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'fail', arguments: {} } },
-      sessionId,
-    ).buffer(true);
+    const fail = await callTool(http, sessionId, 'fail');
     expect(messagesOf(fail.text)[0].result).toMatchObject({
       isError: true,
       content: [{ type: 'text', text: expect.stringContaining('this tool always fails') }],
     });
-    const bad = await post(
-      http,
-      '/mcp',
-      {
-        jsonrpc: '2.0',
-        id: 11,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 42 } },
-      },
-      sessionId,
-    ).buffer(true);
+    const bad = await callTool(http, sessionId, 'echo', { text: 42 });
     const badResult = messagesOf(bad.text)[0].result;
     expect(badResult.isError).toBe(true);
     expect(badResult.content[0].text).toMatch(/Invalid arguments for tool echo/);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import { McpSessionManager } from '../lib/index.js';
-import { handshake, messagesOf, post } from './fixtures/mcp-http.js';
+import { callTool, handshake, toolText } from './fixtures/mcp-http.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,14 +18,9 @@ async function openStream(url: URL, sessionId: string): Promise<AbortController>
 }
 
 async function whoami(http: Server, sessionId: string) {
-  const res = await post(
-    http,
-    '/mcp',
-    { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
-    sessionId,
-  ).buffer(true);
+  const res = await callTool(http, sessionId, 'whoami');
   expect(res.status).toBe(200);
-  return JSON.parse(messagesOf(res.text)[0].result.content[0].text);
+  return JSON.parse(toolText(res));
 }
 
 describe('live-session cap and idle eviction', () => {

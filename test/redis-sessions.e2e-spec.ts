@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { CacheManagerSessionStore, type McpModuleOptions } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
-import { initializeRequest, messagesOf, post } from './fixtures/mcp-http.js';
+import { callTool, initializeRequest, messagesOf, post } from './fixtures/mcp-http.js';
 import {
   describeWithRedis,
   REDIS_URL,
@@ -21,22 +21,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const asUser = (user: string): Record<string, string> => ({ 'x-user': user });
 const principal = (req: Request) => req.headers['x-user'] as string | undefined;
 
-function call(
+const call = (
   http: Server,
   sessionId: string,
   name: string,
   args: object = {},
   headers: Record<string, string> = {},
-) {
-  let req = post(
-    http,
-    '/mcp',
-    { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
-    sessionId,
-  );
-  for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
-  return req.buffer(true);
-}
+) => callTool(http, sessionId, name, args as Record<string, unknown>, { headers });
 
 async function init(http: Server, headers: Record<string, string> = {}, sessionId?: string) {
   let req = post(http, '/mcp', initializeRequest(1), sessionId);

@@ -12,7 +12,7 @@ import {
   type SessionStore,
 } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
-import { handshake, messagesOf, post } from './fixtures/mcp-http.js';
+import { callTool, handshake, messagesOf, post, toolText } from './fixtures/mcp-http.js';
 import request from 'supertest';
 
 const textOf = (result: unknown) =>
@@ -158,15 +158,7 @@ describe('session restore', () => {
     const http = a.app.getHttpServer();
     const manager = a.app.get(McpSessionManager);
     const sessionId = await handshake(http);
-    const whoami = async () => {
-      const res = await post(
-        http,
-        '/mcp',
-        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
-        sessionId,
-      ).buffer(true);
-      return JSON.parse(messagesOf(res.text)[0].result.content[0].text);
-    };
+    const whoami = async () => JSON.parse(toolText(await callTool(http, sessionId, 'whoami')));
 
     expect(await manager.evict(sessionId)).toBe(true);
     expect(manager.isLive(sessionId)).toBe(false);
