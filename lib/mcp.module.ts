@@ -18,9 +18,10 @@ import { sessionStoreProvider } from './session/session-store.provider.js';
 import { McpRequestHandler } from './transport/mcp-request.handler.js';
 
 /**
- * Serves MCP over Streamable HTTP with sessions that survive restarts: every
- * `@Tool()` / `@OnSessionRestore()` method of the application's providers is discovered
- * at bootstrap, and sessions are persisted in the `MCP_SESSION_STORE`.
+ * Serves MCP over Streamable HTTP with sessions that survive restarts: every `@Tool()`,
+ * `@Resource()`, `@ResourceTemplate()`, `@Prompt()` and `@OnSessionRestore()` method of
+ * the application's providers is discovered at bootstrap, sessions are persisted in the
+ * `MCP_SESSION_STORE`, and SSE events kept in the `MCP_EVENT_STORE` for resumption.
  *
  * @example
  * ```ts
