@@ -167,7 +167,10 @@ describe('server surface: resources, templates, prompts, tools and the request c
   it('names the argument that failed validation in an isError result', async () => {
     const result = await client.callTool({ name: 'add', arguments: { a: 2, b: 'three' } });
     expect(result.isError).toBe(true);
-    expect((result.content as Array<{ text: string }>)[0].text).toMatch(/\bb\b/);
+    expect((result.content as Array<{ text: string }>)[0].text).toBe(
+      'MCP error -32602: Input validation error: Invalid arguments for tool add: ' +
+        'Invalid input: expected number, received string at b',
+    );
   });
 
   it('sends log messages at or above the level the client set, and only those', async () => {
