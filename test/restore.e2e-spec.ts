@@ -183,6 +183,29 @@ describe('session restore', () => {
     expect(b.tools.restores).toHaveLength(0);
   });
 
+  it('aborts the signal in the tool context when the client cancels, on a restored session too', async () => {
+    const store = new InMemorySessionStore();
+    const a = await start(store);
+    const first = await connect(a.url);
+    clients.push(first.client);
+    const b = await start(store);
+    const resumed = await connect(b.url, first.transport.sessionId);
+    clients.push(resumed.client);
+    // The SDK server ignores a cancellation of request id 0, the id of a resumed client's
+    // first request, so the call to cancel is the second one.
+    await resumed.client.callTool({ name: 'echo', arguments: { text: 'first' } });
+    const cancel = new AbortController();
+    const call = resumed.client.callTool({ name: 'wait', arguments: {} }, undefined, {
+      signal: cancel.signal,
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    cancel.abort();
+    await expect(call).rejects.toThrow();
+    for (let i = 0; i < 50 && b.tools.waits.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(b.tools.waits).toEqual(['aborted']);
+  });
+
   it('uses a store given as a plain provider for MCP_SESSION_STORE, injectable with the helpers', async () => {
     const app = await createTestApp(
       {},
