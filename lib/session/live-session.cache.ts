@@ -27,7 +27,7 @@ export class LiveSessionCache {
   add(session: McpSession): void {
     this.sessions.delete(session.id);
     this.sessions.set(session.id, session);
-    this.enforceLimit();
+    this.enforceLimit(session);
   }
 
   /** Marks a session as just used. */
@@ -57,11 +57,12 @@ export class LiveSessionCache {
     return idle;
   }
 
-  private enforceLimit(): void {
+  /** Evicts the least recently used idle sessions; never `added`, which is about to serve. */
+  private enforceLimit(added: McpSession): void {
     if (this.sessions.size <= this.maxSize) return;
     for (const session of this.sessions.values()) {
       if (this.sessions.size <= this.maxSize) return;
-      if (session.inFlight > 0) continue;
+      if (session.inFlight > 0 || session === added) continue;
       this.sessions.delete(session.id);
       this.evict(session);
     }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { LiveSessionCache } from './live-session.cache.js';
+import type { McpSession } from './mcp-session.js';
+
+const session = (id: string, inFlight = 0) => ({ id, inFlight, lastActivity: 0 }) as McpSession;
+
+describe('LiveSessionCache', () => {
+  it('evicts the least recently used idle sessions beyond its size', () => {
+    const evicted: string[] = [];
+    const cache = new LiveSessionCache(2, (s) => evicted.push(s.id));
+    const [a, b, c] = [session('a'), session('b'), session('c')];
+    cache.add(a);
+    cache.add(b);
+    cache.touch(a);
+    cache.add(c);
+    expect(evicted).toEqual(['b']);
+    expect([...cache.values()].map((s) => s.id)).toEqual(['a', 'c']);
+  });
+
+  it('never evicts a session in flight, nor the one being added', () => {
+    const evicted: string[] = [];
+    const cache = new LiveSessionCache(1, (s) => evicted.push(s.id));
+    cache.add(session('busy', 1));
+    cache.add(session('new'));
+    expect(evicted).toEqual([]);
+    expect(cache.size).toBe(2);
+    cache.add(session('newer'));
+    expect(evicted).toEqual(['new']);
+  });
+
+  it('lists idle sessions older than a cutoff', () => {
+    const cache = new LiveSessionCache(10, () => undefined);
+    const old = session('old');
+    const busy = { ...session('busy', 1), lastActivity: 0 } as McpSession;
+    cache.add(old);
+    cache.add(busy);
+    old.lastActivity = 100;
+    expect(cache.idleSince(200).map((s) => s.id)).toEqual(['old']);
+    expect(cache.idleSince(50)).toEqual([]);
+  });
+});
