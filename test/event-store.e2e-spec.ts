@@ -6,7 +6,6 @@ import {
   McpResourceSubscriptions,
   McpSessionManager,
 } from '../lib/index.js';
-import { McpSessionFactory } from '../lib/session/mcp-session.factory.js';
 import { ResumableProvider } from './fixtures/resumable.provider.js';
 import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
@@ -181,7 +180,7 @@ describe('resumable SSE streams', () => {
     expect(store.size).toBe(before + 2);
   });
 
-  it('discards the events of one session through the session factory hook', async () => {
+  it('discards the events of a session ended with DELETE, and only those', async () => {
     await start();
     const store = app.app.get<InMemoryEventStore>(MCP_EVENT_STORE);
     const client = await new RawMcpClient(app.url).connect();
@@ -190,9 +189,10 @@ describe('resumable SSE streams', () => {
     const [theirs] = await new SseReader((await other.request('ping', {})).response).drain(200);
     const before = store.size;
 
-    await app.app.get(McpSessionFactory).discardEvents(client.sessionId);
+    const ended = await fetch(app.url, { method: 'DELETE', headers: client.headers() });
+    expect(ended.status).toBe(200);
     expect(store.size).toBeLessThan(before);
-    expect((await client.get(mine.id)).status).toBe(400);
+    expect(await store.getStreamIdForEventId(client.sessionId, mine.id!)).toBeUndefined();
     const kept = await other.get(theirs.id);
     expect(kept.status).toBe(200);
     await kept.body?.cancel();

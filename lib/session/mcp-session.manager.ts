@@ -160,6 +160,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     this.markDeleted(sessionId);
     const session = this.live.remove(sessionId);
     if (session) await this.close(session);
+    await this.factory.discardEvents(sessionId);
     return true;
   }
 
