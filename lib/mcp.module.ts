@@ -14,6 +14,7 @@ import { McpResourceSubscriptions } from './server/resource-subscriptions.js';
 import { McpSessionFactory } from './session/mcp-session.factory.js';
 import { McpSessionManager } from './session/mcp-session.manager.js';
 import { SessionRecordRepository } from './session/session-record.repository.js';
+import { SessionRestoreNotifier } from './session/session-restore.notifier.js';
 import { sessionStoreProvider } from './session/session-store.provider.js';
 import { McpRequestHandler } from './transport/mcp-request.handler.js';
 
@@ -45,6 +46,7 @@ import { McpRequestHandler } from './transport/mcp-request.handler.js';
     McpServerFactory,
     McpSessionFactory,
     SessionRecordRepository,
+    SessionRestoreNotifier,
     McpSessionManager,
     { provide: MCP_SESSION_MANAGER, useExisting: McpSessionManager },
     McpRequestHandler,

@@ -11,21 +11,18 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { McpRegistry } from '../discovery/mcp.registry.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import {
   SESSION_RECORD_VERSION,
   type SessionRecord,
 } from '../interfaces/session-record.interface.js';
-import type {
-  SessionRestoreMarker,
-  SessionRestoreReason,
-} from '../interfaces/session-restore-marker.interface.js';
+import type { SessionRestoreMarker } from '../interfaces/session-restore-marker.interface.js';
 import { replayInitialize } from './initialize-replay.js';
 import { LiveSessionCache } from './live-session.cache.js';
 import { McpSessionFactory } from './mcp-session.factory.js';
 import type { McpSession } from './mcp-session.js';
 import { SessionRecordRepository } from './session-record.repository.js';
+import { SessionRestoreNotifier } from './session-restore.notifier.js';
 import { SessionRevalidator } from './session.revalidator.js';
 
 /** A session ready to serve a request, and the restore that request waited for, if any. */
@@ -58,7 +55,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     private readonly records: SessionRecordRepository,
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
     private readonly factory: McpSessionFactory,
-    private readonly registry: McpRegistry,
+    private readonly notifier: SessionRestoreNotifier,
   ) {
     this.live = new LiveSessionCache(options.maxLiveSessions, (session) => this.close(session));
     this.revalidator = new SessionRevalidator(records, options, (session) => this.drop(session));
@@ -143,7 +140,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
       const previous = this.live.remove(sessionId);
       if (previous) await this.close(previous);
       const session = await this.factory.create(record);
-      const restore = await this.announce(record, 'reinitialize');
+      const restore = await this.notifier.announce(record, 'reinitialize');
       return { session: this.activate(session), restore };
     });
   }
@@ -250,33 +247,8 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
       await this.close(session);
       return undefined;
     }
-    const restore = await this.announce(record, 'restore');
+    const restore = await this.notifier.announce(record, 'restore');
     return { session: this.activate(session), restore };
-  }
-
-  /** Calls every `@OnSessionRestore()` hook; a hook that throws is logged, not fatal. */
-  private async announce(
-    record: SessionRecord,
-    reason: SessionRestoreReason,
-  ): Promise<SessionRestoreMarker> {
-    const marker: SessionRestoreMarker = {
-      sessionId: record.sessionId,
-      reason,
-      record,
-      clientInfo: record.initializeParams.clientInfo,
-      restoredAt: new Date(),
-    };
-    for (const hook of this.registry.getRestoreHooks()) {
-      try {
-        await hook.call(marker);
-      } catch (error) {
-        this.logger.error(
-          `@OnSessionRestore hook ${hook.source} failed for session ${record.sessionId}; serving the session anyway`,
-          error instanceof Error ? error.stack : String(error),
-        );
-      }
-    }
-    return marker;
   }
 
   private activate(session: McpSession): McpSession {
