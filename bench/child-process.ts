@@ -36,6 +36,8 @@ export class ServerProcess {
       if (message.error) waiter.reject(new Error(message.error));
       else waiter.resolve(message.value);
     });
+    // A dead child (e.g. out of heap) must fail its callers, not crash the bench.
+    child.on('error', () => undefined);
     child.on('exit', () => {
       for (const waiter of this.pending.values()) waiter.reject(new Error('server process exited'));
       this.pending.clear();
@@ -77,8 +79,20 @@ export class ServerProcess {
     });
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether the process has exited (by itself, a crash or a signal). */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   private call<T>(request: RequestBody): Promise<T> {
     const id = this.nextId++;
+    if (this.exited || !this.child.connected) {
+      return Promise.reject(new Error(`server process is gone (no reply to ${request.cmd})`));
+    }
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -94,7 +108,12 @@ export class ServerProcess {
           reject(error);
         },
       });
-      this.child.send({ ...request, id });
+      this.child.send({ ...request, id }, (error) => {
+        if (!error) return;
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(error);
+      });
     });
   }
 
@@ -120,7 +139,7 @@ export class ServerProcess {
 
   /** Closes the server and waits for its process to exit (killing it if it hangs). */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     try {
