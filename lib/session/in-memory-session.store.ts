@@ -25,6 +25,10 @@ export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
     return entry?.json === undefined ? undefined : (JSON.parse(entry.json) as SessionRecord);
   }
 
+  async loadMany(sessionIds: string[]): Promise<Array<SessionRecord | undefined>> {
+    return Promise.all(sessionIds.map((id) => this.load(id)));
+  }
+
   async save(record: SessionRecord, ttlMs: number): Promise<void> {
     if (this.current(record.sessionId)?.deleted) return;
     this.entries.set(record.sessionId, {

@@ -71,7 +71,8 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
   }
 
   onModuleInit(): void {
-    const every = Math.min(this.options.revalidateIntervalMs, this.options.idleTimeoutMs);
+    // Twice per interval, so active sessions are rechecked before a request would have to.
+    const every = Math.min(this.options.revalidateIntervalMs / 2, this.options.idleTimeoutMs);
     this.timer = setInterval(() => void this.maintain(), every).unref();
   }
 

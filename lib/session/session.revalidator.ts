@@ -7,14 +7,16 @@ import type { SessionRecordRepository } from './session-record.repository.js';
  * Keeps live sessions honest with the store without costing warm requests a round trip:
  * a periodic sweep checks every session used since the last sweep in one `loadMany`
  * (dropping those deleted or expired through another instance) and refreshes stored
- * TTLs at most once per `sessionTtlMs * ttlRefreshFraction`. A session idle for longer
- * than `revalidateIntervalMs` is checked on its next request instead.
+ * TTLs at most once per `sessionTtlMs * ttlRefreshFraction`. A session not checked for
+ * longer than `revalidateIntervalMs` is checked on its next request instead (batched
+ * with the other checks of the same event-loop turn).
  * While the store is down, live sessions keep serving.
  */
 export class SessionRevalidator {
   private readonly logger = new Logger('McpSessionManager');
   private lastSweep = Date.now();
   private sweeping = false;
+  private batch?: { sessions: Set<McpSession>; done: Promise<Set<McpSession>> };
 
   constructor(
     private readonly records: SessionRecordRepository,
@@ -24,29 +26,22 @@ export class SessionRevalidator {
 
   /** Whether a live session may be served; checks the store if it was not checked lately. */
   async isCurrent(session: McpSession): Promise<boolean> {
-    const now = Date.now();
-    if (now - session.verifiedAt <= this.options.revalidateIntervalMs) return true;
+    if (Date.now() - session.verifiedAt <= this.options.revalidateIntervalMs) return true;
     try {
-      if (!(await this.records.load(session.id))) {
-        await this.onGone(session);
-        return false;
-      }
+      return !(await this.verify([session])).has(session);
     } catch (error) {
       this.logger.warn(`Serving live session ${session.id} unverified: ${String(error)}`);
       return true;
     }
-    session.verifiedAt = now;
-    return true;
   }
 
   async sweep(live: McpSession[]): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;
-    const started = Date.now();
     const active = live.filter((s) => s.inFlight > 0 || s.lastActivity >= this.lastSweep);
-    this.lastSweep = started;
+    this.lastSweep = Date.now();
     try {
-      if (active.length > 0) await this.check(active, started);
+      if (active.length > 0) await this.verify(active);
     } catch (error) {
       this.logger.warn(`Could not revalidate live sessions: ${String(error)}`);
     } finally {
@@ -54,13 +49,36 @@ export class SessionRevalidator {
     }
   }
 
-  private async check(active: McpSession[], now: number): Promise<void> {
-    const stored = await this.records.loadMany(active.map((s) => s.id));
+  /**
+   * Checks sessions against the store. Checks asked for in the same turn of the event
+   * loop share one `loadMany`, so a burst of stale sessions costs one round trip.
+   *
+   * @returns the sessions found gone (already handed to `onGone`).
+   */
+  private verify(sessions: McpSession[]): Promise<Set<McpSession>> {
+    let batch = this.batch;
+    if (!batch) {
+      const pending = new Set<McpSession>();
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.batch = undefined;
+        return this.check([...pending]);
+      });
+      batch = this.batch = { sessions: pending, done };
+    }
+    for (const session of sessions) batch.sessions.add(session);
+    return batch.done;
+  }
+
+  private async check(sessions: McpSession[]): Promise<Set<McpSession>> {
+    const now = Date.now();
+    const stored = await this.records.loadMany(sessions.map((s) => s.id));
     const refreshAfter = this.options.sessionTtlMs * this.options.ttlRefreshFraction;
+    const gone = new Set<McpSession>();
     const refreshes: Promise<void>[] = [];
-    active.forEach((session, i) => {
+    sessions.forEach((session, i) => {
       const record = stored[i];
       if (!record) {
+        gone.add(session);
         void this.onGone(session);
         return;
       }
@@ -70,5 +88,6 @@ export class SessionRevalidator {
       refreshes.push(this.records.save(session.record));
     });
     await Promise.all(refreshes);
+    return gone;
   }
 }

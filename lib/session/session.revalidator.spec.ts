@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  SESSION_RECORD_VERSION,
+  type SessionRecord,
+} from '../interfaces/session-record.interface.js';
+import { resolveMcpOptions } from '../mcp-options.resolver.js';
+import { InMemorySessionStore } from './in-memory-session.store.js';
+import type { McpSession } from './mcp-session.js';
+import { SessionRecordRepository } from './session-record.repository.js';
+import { SessionRevalidator } from './session.revalidator.js';
+
+class CountingStore extends InMemorySessionStore {
+  loadManyCalls = 0;
+  override async loadMany(ids: string[]) {
+    this.loadManyCalls++;
+    return super.loadMany(ids);
+  }
+}
+
+const record = (sessionId: string, updatedAt = Date.now()): SessionRecord => ({
+  v: SESSION_RECORD_VERSION,
+  sessionId,
+  initializeParams: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'c', version: '1' },
+  },
+  protocolVersion: '2025-06-18',
+  createdAt: updatedAt,
+  updatedAt,
+});
+
+const staleSession = (id: string) =>
+  ({
+    id,
+    record: record(id),
+    verifiedAt: 0,
+    lastActivity: Date.now(),
+    inFlight: 0,
+  }) as unknown as McpSession;
+
+async function setup() {
+  const store = new CountingStore();
+  const options = resolveMcpOptions({ name: 'n', version: '1', sessionTtlMs: 10_000 });
+  const gone: string[] = [];
+  const revalidator = new SessionRevalidator(
+    new SessionRecordRepository(store, options),
+    options,
+    async (s) => {
+      gone.push(s.id);
+    },
+  );
+  return { store, revalidator, gone };
+}
+
+describe('SessionRevalidator', () => {
+  it('checks stale sessions of one event-loop turn with a single loadMany', async () => {
+    const { store, revalidator, gone } = await setup();
+    const sessions = ['a', 'b', 'c', 'd'].map(staleSession);
+    for (const s of sessions.slice(0, 3)) await store.save(s.record, 10_000);
+    const results = await Promise.all(sessions.map((s) => revalidator.isCurrent(s)));
+    expect(results).toEqual([true, true, true, false]);
+    expect(store.loadManyCalls).toBe(1);
+    expect(gone).toEqual(['d']);
+    // Now verified: no store call until the interval passes again.
+    await Promise.all(sessions.slice(0, 3).map((s) => revalidator.isCurrent(s)));
+    expect(store.loadManyCalls).toBe(1);
+  });
+
+  it('serves a live session unverified while the store is down', async () => {
+    const { store, revalidator, gone } = await setup();
+    store.loadMany = async () => {
+      throw new Error('down');
+    };
+    expect(await revalidator.isCurrent(staleSession('x'))).toBe(true);
+    expect(gone).toEqual([]);
+  });
+
+  it('refreshes the stored TTL of active sessions only once the refresh fraction has passed', async () => {
+    const { store, revalidator } = await setup();
+    const fresh = staleSession('fresh');
+    const old = staleSession('old');
+    old.record = record('old', Date.now() - 5_000); // beyond 0.25 × 10 s
+    await store.save(fresh.record, 10_000);
+    await store.save(old.record, 10_000);
+    await revalidator.sweep([fresh, old]);
+    expect((await store.load('fresh'))!.updatedAt).toBe(fresh.record.updatedAt);
+    expect((await store.load('old'))!.updatedAt).toBeGreaterThan(Date.now() - 1_000);
+  });
+});
