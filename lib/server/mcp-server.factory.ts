@@ -18,6 +18,7 @@ import { toGetPromptResult } from './prompt-result.mapper.js';
 import { McpResourceSubscriptions } from './resource-subscriptions.js';
 import { toReadResourceResult } from './resource-result.mapper.js';
 import { toCallToolResult } from './tool-result.mapper.js';
+import { LazyJsonSchemaValidator } from './lazy-json-schema.validator.js';
 
 /** Builds the SDK server of one session from what the registry holds. */
 @Injectable()
@@ -31,7 +32,11 @@ export class McpServerFactory {
   create(loggingLevel: () => LoggingLevel | undefined): McpServer {
     const server = new McpServer(
       { name: this.options.name, version: this.options.version },
-      { capabilities: { logging: {} }, instructions: this.options.instructions },
+      {
+        capabilities: { logging: {} },
+        instructions: this.options.instructions,
+        jsonSchemaValidator: new LazyJsonSchemaValidator(),
+      },
     );
     const state: SessionState = { loggingLevel };
     const resources = this.registry.getResources();
