@@ -88,4 +88,20 @@ describe('InMemoryEventStore', () => {
     expect(await store.getStreamIdForEventId('a', a)).toBeUndefined();
     expect(await store.getStreamIdForEventId('b', b)).toBe('x');
   });
+
+  it('bounds the events kept across all sessions, dropping the oldest first', async () => {
+    const store = create({ maxEvents: 3 });
+    const first = await store.storeEvent('a', 'x', note(1));
+    await store.storeEvent('b', 'y', note(2));
+    const third = await store.storeEvent('a', 'x', note(3));
+    await store.storeEvent('c', 'z', note(4));
+    expect(store.size).toBe(3);
+    expect(await store.getStreamIdForEventId('a', first)).toBeUndefined();
+    expect((await replay(store, 'a', third)).progress).toEqual([]);
+    await store.storeEvent('c', 'z', note(5));
+    await store.storeEvent('c', 'z', note(6));
+    expect(await store.getStreamIdForEventId('b', third)).toBeUndefined();
+    expect(await store.getStreamIdForEventId('a', third)).toBeUndefined();
+    expect(store.size).toBe(3);
+  });
 });

@@ -9,6 +9,11 @@ export interface InMemoryEventStoreOptions {
   maxEventsPerStream?: number;
   /** Events older than this are dropped. Default: 5 minutes. */
   maxAgeMs?: number;
+  /**
+   * Events kept across all sessions, so memory stays bounded however many sessions there
+   * are; the oldest are dropped first. Default: 10000.
+   */
+  maxEvents?: number;
 }
 
 interface StoredEvent {
@@ -43,8 +48,9 @@ const isPriming = (message: JSONRPCMessage) => Object.keys(message).length === 0
  */
 @Injectable()
 export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
-  private readonly maxEvents: number;
+  private readonly maxPerStream: number;
   private readonly maxAgeMs: number;
+  private readonly maxTotal: number;
   private readonly sessions = new Map<string, Map<string, StoredEvent[]>>();
   private readonly index = new Map<string, EventLocation>();
   /** Event ids start with a per-process prefix, so ids of a previous process never match. */
@@ -53,8 +59,9 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
 
   constructor(options: InMemoryEventStoreOptions = {}) {
-    this.maxEvents = options.maxEventsPerStream ?? 1000;
+    this.maxPerStream = options.maxEventsPerStream ?? 1000;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000;
+    this.maxTotal = options.maxEvents ?? 10_000;
   }
 
   async storeEvent(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string> {
@@ -66,6 +73,7 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     events.push({ id, message, at: Date.now() });
     this.index.set(id, { sessionId, streamId });
     this.trim(events, Date.now());
+    if (this.index.size > this.maxTotal) this.dropOldest();
     return id;
   }
 
@@ -107,9 +115,22 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
 
   /** Drops the events beyond the count bound and older than the age bound. */
   private trim(events: StoredEvent[], now: number): void {
-    let drop = Math.max(0, events.length - this.maxEvents);
+    let drop = Math.max(0, events.length - this.maxPerStream);
     while (drop < events.length && now - events[drop].at > this.maxAgeMs) drop++;
     for (const event of events.splice(0, drop)) this.index.delete(event.id);
+  }
+
+  /** The index keeps insertion order, so its first entry is the oldest event of all. */
+  private dropOldest(): void {
+    const [oldestId, location] = this.index.entries().next().value as [string, EventLocation];
+    this.index.delete(oldestId);
+    const streams = this.sessions.get(location.sessionId);
+    const events = streams?.get(location.streamId);
+    if (!streams || !events) return;
+    events.shift();
+    if (events.length > 0) return;
+    streams.delete(location.streamId);
+    if (streams.size === 0) this.sessions.delete(location.sessionId);
   }
 
   private sweep(): void {
