@@ -1,22 +1,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import {
-  SESSION_RECORD_VERSION,
-  type SessionRecord,
-} from '../interfaces/session-record.interface.js';
+import { sessionRecord } from '../../test/fixtures/session-record.js';
 import { InMemorySessionStore } from './in-memory-session.store.js';
 
-const record = (sessionId: string): SessionRecord => ({
-  v: SESSION_RECORD_VERSION,
-  sessionId,
-  initializeParams: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'c', version: '1' },
-  },
-  protocolVersion: '2025-06-18',
-  createdAt: 1,
-  updatedAt: 1,
-});
+const record = (sessionId: string) => sessionRecord(sessionId);
 
 describe('InMemorySessionStore', () => {
   const store = new InMemorySessionStore();

@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  SESSION_RECORD_VERSION,
-  type SessionRecord,
-} from '../interfaces/session-record.interface.js';
 import { resolveMcpOptions } from '../mcp-options.resolver.js';
+import { sessionRecord } from '../../test/fixtures/session-record.js';
 import { InMemorySessionStore } from './in-memory-session.store.js';
 import type { McpSession } from './mcp-session.js';
 import { SessionRecordRepository } from './session-record.repository.js';
@@ -17,18 +14,7 @@ class CountingStore extends InMemorySessionStore {
   }
 }
 
-const record = (sessionId: string, updatedAt = Date.now()): SessionRecord => ({
-  v: SESSION_RECORD_VERSION,
-  sessionId,
-  initializeParams: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'c', version: '1' },
-  },
-  protocolVersion: '2025-06-18',
-  createdAt: updatedAt,
-  updatedAt,
-});
+const record = (sessionId: string, updatedAt = Date.now()) => sessionRecord(sessionId, updatedAt);
 
 const staleSession = (id: string) =>
   ({
