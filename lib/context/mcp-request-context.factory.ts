@@ -9,7 +9,7 @@ import {
 import type { Request } from 'express';
 import type { McpRequestContext } from '../interfaces/mcp-request-context.interface.js';
 import type { SessionSubscriptions } from '../server/resource-subscriptions.js';
-import { mcpHttpContextStorage } from './mcp-http-context.storage.js';
+import type { McpHttpContext } from './mcp-http-context.js';
 
 export type SdkRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -17,6 +17,8 @@ export type SdkRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotificat
 export interface SessionState {
   /** The level set by `logging/setLevel`, read at call time. */
   loggingLevel(): LoggingLevel | undefined;
+  /** The HTTP request (and restore marker) that carried the JSON-RPC request with this id. */
+  httpContext(requestId: SdkRequestExtra['requestId']): McpHttpContext | undefined;
   subscriptions?: SessionSubscriptions;
 }
 
@@ -34,7 +36,7 @@ export function createRequestContext(
   extra: SdkRequestExtra,
   state: SessionState,
 ): McpRequestContext {
-  const http = mcpHttpContextStorage.getStore();
+  const http = state.httpContext(extra.requestId);
   const progressToken = extra._meta?.progressToken;
   // Server-to-client requests travel on this request's stream.
   const related = { relatedRequestId: extra.requestId, signal: extra.signal };

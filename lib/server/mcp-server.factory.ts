@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import {
   createRequestContext,
   type SdkRequestExtra,
@@ -29,7 +28,7 @@ export class McpServerFactory {
     private readonly subscriptions: McpResourceSubscriptions,
   ) {}
 
-  create(loggingLevel: () => LoggingLevel | undefined): McpServer {
+  create(session: Pick<SessionState, 'loggingLevel' | 'httpContext'>): McpServer {
     const server = new McpServer(
       { name: this.options.name, version: this.options.version },
       {
@@ -38,7 +37,7 @@ export class McpServerFactory {
         jsonSchemaValidator: new LazyJsonSchemaValidator(),
       },
     );
-    const state: SessionState = { loggingLevel };
+    const state: SessionState = { ...session };
     const resources = this.registry.getResources();
     const templates = this.registry.getResourceTemplates();
     if (resources.length + templates.length > 0) {

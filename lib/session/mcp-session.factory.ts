@@ -31,7 +31,10 @@ export class McpSessionFactory {
     events?.bindTo(transport);
     // The server reads the level lazily, so it sees changes made after it was built.
     const holder: { session?: McpSession } = {};
-    const server = this.servers.create(() => holder.session?.loggingLevel);
+    const server = this.servers.create({
+      loggingLevel: () => holder.session?.loggingLevel,
+      httpContext: (requestId) => holder.session?.httpContexts.get(requestId),
+    });
     const session = (holder.session = new McpSession(record, server, transport));
     await server.connect(transport);
     this.observeLoggingLevel(session);

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import { McpHttpContexts } from '../context/mcp-http-context.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 
 /** A session live in this process: its SDK server and transport, and what they learned. */
@@ -12,6 +13,8 @@ export class McpSession {
   verifiedAt = Date.now();
   /** Requests and streams being served; a session with any is never evicted. */
   inFlight = 0;
+  /** The HTTP requests behind the JSON-RPC requests being served. */
+  readonly httpContexts = new McpHttpContexts();
   /** Called when the client changes the session's logging level. */
   onLoggingLevelChange?: (level: LoggingLevel) => void;
 

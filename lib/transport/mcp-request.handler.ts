@@ -4,7 +4,6 @@ import {
   type InitializeRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
-import { mcpHttpContextStorage } from '../context/mcp-http-context.storage.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import type { McpSession } from '../session/mcp-session.js';
 import { McpSessionManager, type ResolvedSession } from '../session/mcp-session.manager.js';
@@ -127,11 +126,16 @@ export class McpRequestHandler {
     inspect?: (response: globalThis.Response) => Promise<void>,
   ): Promise<void> {
     const release = this.sessions.acquire(session);
-    res.once('close', release);
-    const context = { request: req, sessionId: session.id, restore };
-    await mcpHttpContextStorage.run(context, () =>
-      serveWithTransport(session.transport, req, res, body, inspect),
-    );
+    const detach = session.httpContexts.attach(body, {
+      request: req,
+      sessionId: session.id,
+      restore,
+    });
+    res.once('close', () => {
+      detach();
+      release();
+    });
+    await serveWithTransport(session.transport, req, res, body, inspect);
   }
 
   /** Without the header the spec says: use the negotiated version (the SDK would assume 2025-03-26). */
