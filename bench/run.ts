@@ -33,6 +33,11 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const PROFILE_KIND = process.env.BENCH_CPU_PROF as ServerKind | undefined;
 const BENCH_DIR = fileURLToPath(new URL('../../../bench/', import.meta.url));
 
+/** How the 100k-session server runs: where its records live, and Node's flags. */
+type TargetVariant = { store: 'memory' | 'redis'; nodeFlags: string[] };
+const variantLabel = (v: TargetVariant) =>
+  `${v.nodeFlags.join(' ') || 'default'}, ${v.store} store`;
+
 const SETTINGS = SMOKE
   ? {
       warm: { sessions: 10, connections: 10, rounds: 1, warmupAmount: 100, amount: 300 },
@@ -44,7 +49,7 @@ const SETTINGS = SMOKE
         maxLiveSessions: 100,
         samples: 50,
         rssLimitMb: 256,
-        nodeFlagVariants: [[]] as string[][],
+        variants: [{ store: 'memory', nodeFlags: [] }] as TargetVariant[],
       },
     }
   : {
@@ -57,7 +62,12 @@ const SETTINGS = SMOKE
         maxLiveSessions: 1_000,
         samples: 500,
         rssLimitMb: 256,
-        nodeFlagVariants: [[], ['--max-old-space-size=192']] as string[][],
+        variants: [
+          { store: 'memory', nodeFlags: [] },
+          { store: 'memory', nodeFlags: ['--max-old-space-size=192'] },
+          { store: 'redis', nodeFlags: [] },
+          { store: 'redis', nodeFlags: ['--max-old-space-size=192'] },
+        ] as TargetVariant[],
       },
     };
 
@@ -534,12 +544,12 @@ async function memoryRun(kind: ServerKind) {
  */
 async function targetScenario() {
   const rows: TargetRow[] = [];
-  for (const nodeFlags of SETTINGS.target.nodeFlagVariants) {
+  for (const variant of SETTINGS.target.variants) {
     try {
-      rows.push(await targetRun(nodeFlags));
+      rows.push(await targetRun(variant));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const flags = nodeFlags.join(' ') || 'default';
+      const flags = variantLabel(variant);
       targetFailures.push({ nodeFlags: flags, reason });
       log(`target (${flags}) failed: ${reason}`);
     }
@@ -552,13 +562,14 @@ type TargetRow = Awaited<ReturnType<typeof targetRun>>;
 /** Variants whose server died or failed (e.g. out of heap), with how far they got. */
 const targetFailures: Array<{ nodeFlags: string; reason: string }> = [];
 
-async function targetRun(nodeFlags: string[]) {
+async function targetRun(variant: TargetVariant) {
+  const { nodeFlags } = variant;
   const s = SETTINGS.target;
   const server = await ServerProcess.start(
     {
       kind: 'module',
       json: false,
-      store: 'memory',
+      store: variant.store,
       moduleOptions: { maxLiveSessions: s.maxLiveSessions },
       trackPeakRss: true,
     },
@@ -604,7 +615,7 @@ async function targetRun(nodeFlags: string[]) {
     const peakRss = await server.peakRss();
     const afterGc = await server.memory(true);
     const row = {
-      nodeFlags: nodeFlags.join(' ') || 'default',
+      nodeFlags: variantLabel(variant),
       sessions: s.sessions,
       maxLiveSessions: s.maxLiveSessions,
       creationSeconds,
@@ -903,7 +914,7 @@ function printTables(
   if (target?.length) {
     out.push(
       '',
-      `Many sessions, few live ((a), in-memory store, maxLiveSessions ${SETTINGS.target.maxLiveSessions})`,
+      `Many sessions, few live ((a), maxLiveSessions ${SETTINGS.target.maxLiveSessions})`,
     );
     out.push(
       formatTable(
