@@ -12,7 +12,14 @@ import {
   type SessionStore,
 } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
-import { callTool, handshake, messagesOf, post, toolText } from './fixtures/mcp-http.js';
+import {
+  callTool,
+  handshake,
+  initializeRequest,
+  messagesOf,
+  post,
+  toolText,
+} from './fixtures/mcp-http.js';
 import request from 'supertest';
 
 const textOf = (result: unknown) =>
@@ -204,6 +211,30 @@ describe('session restore', () => {
     for (let i = 0; i < 50 && b.tools.waits.length === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(b.tools.waits).toEqual(['aborted']);
+  });
+
+  it('keeps a stored session when its re-initialize is refused, and keeps nothing of a refused new one', async () => {
+    const store = new InMemorySessionStore();
+    const app = await start(store);
+    const http = app.app.getHttpServer();
+    const manager = app.app.get(McpSessionManager);
+    const sessionId = await handshake(http);
+    const jsonOnly = (sid?: string) => {
+      let req = request(http)
+        .post('/mcp')
+        .set('Accept', 'application/json')
+        .set('Content-Type', 'application/json');
+      if (sid) req = req.set('Mcp-Session-Id', sid);
+      return req.send(JSON.stringify(initializeRequest(1)));
+    };
+
+    expect((await jsonOnly(sessionId)).status).toBe(406);
+    expect(await store.load(sessionId)).toBeDefined();
+    expect(toolText(await callTool(http, sessionId, 'echo', { text: 'kept' }))).toBe('kept');
+
+    const live = manager.liveCount;
+    expect((await jsonOnly()).status).toBe(406);
+    expect(manager.liveCount).toBe(live);
   });
 
   it('uses a store given as a plain provider for MCP_SESSION_STORE, injectable with the helpers', async () => {

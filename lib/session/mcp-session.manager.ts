@@ -190,7 +190,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     };
   }
 
-  /** Forgets a session whose `initialize` the transport refused, here and in the store. */
+  /** Forgets a new session whose `initialize` the transport refused, here and in the store. */
   async discard(session: McpSession): Promise<void> {
     await this.drop(session);
     await this.records.delete(session.id).catch((error: unknown) => {

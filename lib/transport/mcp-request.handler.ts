@@ -85,7 +85,10 @@ export class McpRequestHandler {
     await this.guardStore(res, id, async () => {
       const resolved = await this.startSession(req, parsed.data.params);
       await this.serve(req, res, body, resolved, async (response) => {
-        if (response.status !== 200) await this.sessions.discard(resolved.session);
+        if (response.status === 200) return;
+        // A refused re-initialize leaves the stored session to its owner; a new one goes.
+        if (resolved.restore) await this.sessions.evict(resolved.session.id);
+        else await this.sessions.discard(resolved.session);
       });
     });
   }
