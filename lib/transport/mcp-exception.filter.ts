@@ -43,7 +43,10 @@ export class McpExceptionFilter extends BaseExceptionFilter {
     sendJsonRpcError(res, 500, JsonRpcErrorCode.InternalError, 'Internal error');
   }
 
-  /** Exact match, or behind a global prefix. */
+  /**
+   * The MCP path itself, or any path ending in it (so a global prefix is covered; another
+   * route that ends in the same segments would be answered in JSON-RPC too).
+   */
   private isMcpPath(path: string): boolean {
     const normalized = path.replace(/\/+$/, '');
     return normalized === this.mcpPath || normalized.endsWith(this.mcpPath);
