@@ -137,6 +137,12 @@ export class ServerProcess {
     return this.call({ cmd: 'liveCount' });
   }
 
+  /** The server process's CPU time so far (user + system), in microseconds. */
+  async cpuMicros(): Promise<number> {
+    const { user, system } = await this.call<NodeJS.CpuUsage>({ cmd: 'cpuUsage' });
+    return user + system;
+  }
+
   /** Closes the server and waits for its process to exit (killing it if it hangs). */
   async stop(): Promise<void> {
     if (this.exited) return;

@@ -58,6 +58,8 @@ async function main(): Promise<void> {
           return server.evict?.(request.ids);
         case 'liveCount':
           return server.liveCount?.();
+        case 'cpuUsage':
+          return process.cpuUsage();
         case 'close':
           await server.close();
           setImmediate(() => process.exit(0));

@@ -44,6 +44,7 @@ export type ChildRequest =
   | { id: number; cmd: 'storeCounts'; reset: boolean }
   | { id: number; cmd: 'evict'; ids: string[] }
   | { id: number; cmd: 'liveCount' }
+  | { id: number; cmd: 'cpuUsage' }
   | { id: number; cmd: 'close' };
 
 export type ChildMessage =
