@@ -104,4 +104,20 @@ describe('InMemoryEventStore', () => {
     expect(await store.getStreamIdForEventId('a', third)).toBeUndefined();
     expect(store.size).toBe(3);
   });
+
+  it('still drops the oldest kept event after many sessions came and went', async () => {
+    const store = create({ maxEvents: 2 });
+    const kept = await store.storeEvent('keep', 'x', note(1));
+    for (let n = 0; n < 3000; n++) {
+      await store.storeEvent(`gone-${n}`, 'x', note(n));
+      await store.deleteSession(`gone-${n}`);
+    }
+    expect(store.size).toBe(1);
+    const second = await store.storeEvent('keep', 'x', note(2));
+    const third = await store.storeEvent('keep', 'x', note(3));
+    expect(store.size).toBe(2);
+    expect(await store.getStreamIdForEventId('keep', kept)).toBeUndefined();
+    expect(await replay(store, 'keep', second)).toEqual({ streamId: 'x', progress: [3] });
+    expect(await store.getStreamIdForEventId('keep', third)).toBe('x');
+  });
 });

@@ -16,15 +16,20 @@ export interface InMemoryEventStoreOptions {
   maxEvents?: number;
 }
 
+/** The events of one stream, oldest first; each event knows its stream. */
+interface StoredStream {
+  sessionId: string;
+  streamId: string;
+  events: StoredEvent[];
+}
+
 interface StoredEvent {
   id: string;
   message: JSONRPCMessage;
   at: number;
-}
-
-interface EventLocation {
-  sessionId: string;
-  streamId: string;
+  stream: StoredStream;
+  /** False once dropped; the store-wide queue skips it then. */
+  kept: boolean;
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -51,8 +56,11 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   private readonly maxPerStream: number;
   private readonly maxAgeMs: number;
   private readonly maxTotal: number;
-  private readonly sessions = new Map<string, Map<string, StoredEvent[]>>();
-  private readonly index = new Map<string, EventLocation>();
+  private readonly sessions = new Map<string, Map<string, StoredStream>>();
+  private readonly index = new Map<string, StoredEvent>();
+  /** Every event in the order stored, dropped ones included until `head` passes them. */
+  private queue: StoredEvent[] = [];
+  private head = 0;
   /** Event ids start with a per-process prefix, so ids of a previous process never match. */
   private readonly prefix = randomBytes(6).toString('base64url');
   private seq = 0;
@@ -65,21 +73,27 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   }
 
   async storeEvent(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string> {
-    const id = `${this.prefix}-${(++this.seq).toString(36)}`;
-    let streams = this.sessions.get(sessionId);
-    if (!streams) this.sessions.set(sessionId, (streams = new Map()));
-    let events = streams.get(streamId);
-    if (!events) streams.set(streamId, (events = []));
-    events.push({ id, message, at: Date.now() });
-    this.index.set(id, { sessionId, streamId });
-    this.trim(events, Date.now());
-    if (this.index.size > this.maxTotal) this.dropOldest();
-    return id;
+    const at = Date.now();
+    const stream = this.streamOf(sessionId, streamId);
+    const event: StoredEvent = {
+      id: `${this.prefix}-${(++this.seq).toString(36)}`,
+      message,
+      at,
+      stream,
+      kept: true,
+    };
+    stream.events.push(event);
+    this.index.set(event.id, event);
+    this.queue.push(event);
+    if (stream.events.length > this.maxPerStream) this.drop(stream.events[0]);
+    this.dropExpired(at);
+    if (this.index.size > this.maxTotal) this.drop(this.oldest());
+    return event.id;
   }
 
   async getStreamIdForEventId(sessionId: string, eventId: string): Promise<string | undefined> {
-    const location = this.index.get(eventId);
-    return location?.sessionId === sessionId ? location.streamId : undefined;
+    const stream = this.index.get(eventId)?.stream;
+    return stream?.sessionId === sessionId ? stream.streamId : undefined;
   }
 
   async replayEventsAfter(
@@ -87,11 +101,10 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     lastEventId: string,
     send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
   ): Promise<string | undefined> {
-    const streamId = await this.getStreamIdForEventId(sessionId, lastEventId);
-    if (streamId === undefined) return undefined;
-    const events = this.sessions.get(sessionId)?.get(streamId) ?? [];
-    const after = events.findIndex((event) => event.id === lastEventId) + 1;
-    for (const event of events.slice(after)) {
+    const last = this.index.get(lastEventId);
+    if (last?.stream.sessionId !== sessionId) return undefined;
+    const { events, streamId } = last.stream;
+    for (const event of events.slice(events.indexOf(last) + 1)) {
       if (!isPriming(event.message)) await send(event.id, event.message);
     }
     return streamId;
@@ -100,8 +113,11 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   async deleteSession(sessionId: string): Promise<void> {
     const streams = this.sessions.get(sessionId);
     if (!streams) return;
-    for (const events of streams.values()) for (const event of events) this.index.delete(event.id);
+    for (const { events } of streams.values()) {
+      for (const event of events) this.forget(event);
+    }
     this.sessions.delete(sessionId);
+    this.compact();
   }
 
   /** Number of events held, across sessions. */
@@ -113,34 +129,56 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
-  /** Drops the events beyond the count bound and older than the age bound. */
-  private trim(events: StoredEvent[], now: number): void {
-    let drop = Math.max(0, events.length - this.maxPerStream);
-    while (drop < events.length && now - events[drop].at > this.maxAgeMs) drop++;
-    for (const event of events.splice(0, drop)) this.index.delete(event.id);
+  private streamOf(sessionId: string, streamId: string): StoredStream {
+    let streams = this.sessions.get(sessionId);
+    if (!streams) this.sessions.set(sessionId, (streams = new Map()));
+    let stream = streams.get(streamId);
+    if (!stream) streams.set(streamId, (stream = { sessionId, streamId, events: [] }));
+    return stream;
   }
 
-  /** The index keeps insertion order, so its first entry is the oldest event of all. */
-  private dropOldest(): void {
-    const [oldestId, location] = this.index.entries().next().value as [string, EventLocation];
-    this.index.delete(oldestId);
-    const streams = this.sessions.get(location.sessionId);
-    const events = streams?.get(location.streamId);
-    if (!streams || !events) return;
-    events.shift();
-    if (events.length > 0) return;
-    streams.delete(location.streamId);
-    if (streams.size === 0) this.sessions.delete(location.sessionId);
+  /** The oldest event still kept; the caller knows there is one. */
+  private oldest(): StoredEvent {
+    while (!this.queue[this.head].kept) this.head++;
+    return this.queue[this.head];
+  }
+
+  /** Drops events past the age bound, oldest first. */
+  private dropExpired(now: number): void {
+    while (this.index.size > 0) {
+      const event = this.oldest();
+      if (now - event.at <= this.maxAgeMs) break;
+      this.drop(event);
+    }
+    this.compact();
+  }
+
+  /** Drops the oldest event of its stream, as every bound does. */
+  private drop(event: StoredEvent): void {
+    const { stream } = event;
+    stream.events.shift();
+    this.forget(event);
+    if (stream.events.length > 0) return;
+    const streams = this.sessions.get(stream.sessionId);
+    streams?.delete(stream.streamId);
+    if (streams?.size === 0) this.sessions.delete(stream.sessionId);
+  }
+
+  private forget(event: StoredEvent): void {
+    event.kept = false;
+    this.index.delete(event.id);
+  }
+
+  /** Keeps the queue within a constant factor of the events kept. */
+  private compact(): void {
+    if (this.queue.length - this.head <= 2 * this.index.size + 1024) {
+      if (this.head < 1024 || this.head * 2 < this.queue.length) return;
+    }
+    this.queue = this.queue.slice(this.head).filter((event) => event.kept);
+    this.head = 0;
   }
 
   private sweep(): void {
-    const now = Date.now();
-    for (const [sessionId, streams] of this.sessions) {
-      for (const [streamId, events] of streams) {
-        this.trim(events, now);
-        if (events.length === 0) streams.delete(streamId);
-      }
-      if (streams.size === 0) this.sessions.delete(sessionId);
-    }
+    this.dropExpired(Date.now());
   }
 }

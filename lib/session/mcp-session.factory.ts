@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { isJSONRPCRequest, LoggingLevelSchema } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingLevelSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { McpEventStore } from '../events/mcp-event-store.interface.js';
 import { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
@@ -8,6 +8,12 @@ import { MCP_EVENT_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import { McpServerFactory } from '../server/mcp-server.factory.js';
 import { McpSession } from './mcp-session.js';
+
+/** Checked on every message, so by method alone: the SDK validates the rest. */
+const isSetLevelRequest = (
+  message: JSONRPCMessage,
+): message is JSONRPCMessage & { params?: { level?: unknown } } =>
+  'method' in message && message.method === 'logging/setLevel' && 'id' in message;
 
 /** Builds a live session (server + transport) for a record, new or restored. */
 @Injectable()
@@ -55,7 +61,7 @@ export class McpSessionFactory {
     const { transport } = session;
     const deliver = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      if (isJSONRPCRequest(message) && message.method === 'logging/setLevel') {
+      if (isSetLevelRequest(message)) {
         const level = LoggingLevelSchema.safeParse(message.params?.level);
         if (level.success && level.data !== session.loggingLevel) {
           session.loggingLevel = level.data;
