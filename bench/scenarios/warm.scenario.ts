@@ -1,0 +1,197 @@
+/** Warm `tools/call`: throughput, latency, store round trips and server CPU per request. */
+import autocannon, { type AutocannonOptions } from 'autocannon';
+import { McpHttpClient } from '../client.js';
+import { ServerProcess } from '../child-process.js';
+import {
+  MCP_PATH,
+  PROTOCOL_VERSION,
+  TOOL_NAME,
+  TOOL_TEXT,
+  type ServerConfig,
+  type ServerKind,
+  type StoreCounts,
+} from '../common.js';
+import { KIND_LABEL, SETTINGS, log, profileArgs, redisNamespace } from '../settings.js';
+import { createSessions, measure, median, type LoadSummary, type Skipped } from './shared.js';
+
+type Store = 'memory' | 'redis';
+
+/** The measured part of one round on one server. */
+export type WarmRound = LoadSummary & {
+  trips?: number;
+  counts?: StoreCounts;
+  cpuMicrosPerRequest: number;
+};
+
+/** One server and response mode: medians of its rounds, sums of its counts. */
+export interface WarmRow {
+  server: ServerKind;
+  label: string;
+  mode: 'sse' | 'json';
+  store?: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  storeRoundTripsPerRequest?: number;
+  cpuUsPerRequest: number;
+  rounds: WarmRound[];
+}
+
+interface WarmTarget {
+  kind: ServerKind;
+  json: boolean;
+  store?: Store;
+  server: ServerProcess;
+  load: AutocannonOptions;
+  runs: WarmRound[];
+}
+
+let rpcId = 0;
+
+/** Each request goes to the next session round-robin, with a unique JSON-RPC id. */
+function toolCallLoad(port: number, sessions: string[], connections: number): AutocannonOptions {
+  let turn = 0;
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': PROTOCOL_VERSION,
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    pipelining: 1,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: MCP_PATH,
+        setupRequest: (request: object) => ({
+          ...request,
+          method: 'POST',
+          path: MCP_PATH,
+          headers: { ...headers, 'mcp-session-id': sessions[turn++ % sessions.length] },
+          body: `{"jsonrpc":"2.0","id":${++rpcId},"method":"tools/call","params":{"name":"${TOOL_NAME}","arguments":{"text":"${TOOL_TEXT}"}}}`,
+        }),
+      },
+    ],
+  };
+}
+
+const targetName = (kind: ServerKind, json: boolean, store?: Store) =>
+  `${kind} ${json ? 'json' : 'sse'}${store ? ` ${store}` : ''}`;
+
+async function startWarmTarget(kind: ServerKind, json: boolean, store?: Store) {
+  const config: ServerConfig = { kind, json, store, redisNamespace: redisNamespace('warm') };
+  const server = await ServerProcess.start(
+    config,
+    profileArgs(kind, `warm-${json ? 'json' : 'sse'}-${store ?? 'default'}`),
+  );
+  const client = new McpHttpClient(server.port);
+  try {
+    const sessions = await createSessions(client, SETTINGS.warm.sessions, 10);
+    for (const id of sessions) await client.callTool(id); // every session answers the tool
+    const load = toolCallLoad(server.port, sessions, SETTINGS.warm.connections);
+    const target: WarmTarget = { kind, json, store, server, load, runs: [] };
+    return target;
+  } catch (error) {
+    await server.stop();
+    throw error;
+  } finally {
+    client.close();
+  }
+}
+
+/** Every server in both modes, and (a) once more with the Redis store. */
+function warmPlan(): Array<[ServerKind, boolean, Store?]> {
+  const plan: Array<[ServerKind, boolean, Store?]> = [];
+  for (const json of [false, true]) {
+    for (const kind of ['ceiling', 'sdk-express', 'module', 'mcp-nest'] as ServerKind[]) {
+      plan.push([kind, json, kind === 'module' ? 'memory' : undefined]);
+    }
+  }
+  plan.push(['module', false, 'redis']);
+  return plan;
+}
+
+/** Starts every planned server; one that fails to start is skipped. */
+async function startAll(skipped: Skipped[]): Promise<WarmTarget[]> {
+  const targets: WarmTarget[] = [];
+  for (const [kind, json, store] of warmPlan()) {
+    try {
+      targets.push(await startWarmTarget(kind, json, store));
+    } catch (error) {
+      const name = `warm ${targetName(kind, json, store)}`;
+      skipped.push({ scenario: name, reason: String(error) });
+      log(`${name} failed: ${String(error)}`);
+    }
+  }
+  return targets;
+}
+
+async function warmRound(target: WarmTarget): Promise<void> {
+  const s = SETTINGS.warm;
+  const { load, server } = target;
+  await autocannon(
+    'warmupAmount' in s
+      ? { ...load, amount: s.warmupAmount }
+      : { ...load, duration: s.warmupSeconds },
+  );
+  await server.storeCounts(true);
+  const cpuBefore = await server.cpuMicros();
+  const summary = await measure(
+    'amount' in s ? { ...load, amount: s.amount } : { ...load, duration: s.seconds },
+  );
+  const cpuAfter = await server.cpuMicros();
+  const counts = await server.storeCounts(false);
+  const trips = counts ? counts.load + counts.loadMany + counts.save + counts.delete : undefined;
+  const cpuMicrosPerRequest = (cpuAfter - cpuBefore) / Math.max(1, summary.requests);
+  target.runs.push({ ...summary, trips, counts, cpuMicrosPerRequest });
+  log(
+    `warm ${targetName(target.kind, target.json, target.store)}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, errors ${summary.errors}, non2xx ${summary.non2xx}${trips === undefined ? '' : `, store trips ${trips}`}, server CPU ${cpuMicrosPerRequest.toFixed(0)} µs/req`,
+  );
+}
+
+function toRow(t: WarmTarget): WarmRow {
+  const requests = t.runs.reduce((sum, r) => sum + r.requests, 0);
+  const trips = t.runs.every((r) => r.trips !== undefined)
+    ? t.runs.reduce((sum, r) => sum + (r.trips ?? 0), 0)
+    : undefined;
+  return {
+    server: t.kind,
+    label: KIND_LABEL[t.kind],
+    mode: t.json ? 'json' : 'sse',
+    store: t.store,
+    rps: median(t.runs.map((r) => r.rps)),
+    p50: median(t.runs.map((r) => r.p50)),
+    p99: median(t.runs.map((r) => r.p99)),
+    requests,
+    errors: t.runs.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: t.runs.reduce((sum, r) => sum + r.non2xx, 0),
+    storeRoundTripsPerRequest: trips === undefined ? undefined : trips / Math.max(1, requests),
+    cpuUsPerRequest: median(t.runs.map((r) => r.cpuMicrosPerRequest)),
+    rounds: t.runs,
+  };
+}
+
+/**
+ * Every server (and mode) runs in its own process, all started up front; then each round
+ * loads them one after the other, in an order that rotates between rounds. A row reports
+ * the median of its rounds, so background noise hits all servers alike. Servers that fail
+ * to start are added to `skipped`.
+ */
+export async function warmScenario(skipped: Skipped[]): Promise<WarmRow[]> {
+  const targets = await startAll(skipped);
+  try {
+    for (let round = 0; round < SETTINGS.warm.rounds; round++) {
+      const shift = (round * 3) % Math.max(1, targets.length);
+      const order = [...targets.slice(shift), ...targets.slice(0, shift)];
+      for (const target of order) await warmRound(target);
+    }
+  } finally {
+    await Promise.all(targets.map((t) => t.server.stop()));
+  }
+  return targets.map(toRow);
+}
