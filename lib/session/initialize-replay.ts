@@ -2,6 +2,7 @@ import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprot
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import { WebRequest } from '../transport/web-request.js';
 
 // Never reaches the network: the transport only reads headers and the URL.
 const REPLAY_URL = 'http://session-restore.invalid/';
@@ -20,8 +21,8 @@ async function post(
     headers['mcp-session-id'] = record.sessionId;
     headers['mcp-protocol-version'] = record.protocolVersion;
   }
-  const request = new Request(REPLAY_URL, { method: 'POST', headers });
-  const response = await transport.handleRequest(request, { parsedBody: message });
+  const request = new WebRequest({ method: 'POST', url: REPLAY_URL, headers, body: message });
+  const response = await transport.handleRequest(request.asRequest(), { parsedBody: message });
   return { status: response.status, body: await response.text() };
 }
 

@@ -1,6 +1,8 @@
-import { getRequestListener } from '@hono/node-server';
+import type { TLSSocket } from 'node:tls';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Request, Response } from 'express';
+import { WebRequest } from './web-request.js';
+import { writeWebResponse } from './web-response.writer.js';
 
 /**
  * Serves an Express request with a Web-standard transport, streaming its `Response`
@@ -14,13 +16,13 @@ export async function serveWithTransport(
   parsedBody: unknown,
   inspect?: (response: globalThis.Response) => void | Promise<void>,
 ): Promise<void> {
-  const listener = getRequestListener(
-    async (request) => {
-      const response = await transport.handleRequest(request, { parsedBody });
-      await inspect?.(response);
-      return response;
-    },
-    { overrideGlobalObjects: false },
-  );
-  await listener(req, res);
+  const request = new WebRequest({
+    method: req.method,
+    url: `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl}`,
+    headers: req.headers,
+    body: parsedBody,
+  });
+  const response = await transport.handleRequest(request.asRequest(), { parsedBody });
+  await inspect?.(response);
+  await writeWebResponse(response, res);
 }

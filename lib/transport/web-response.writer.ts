@@ -1,0 +1,69 @@
+import type { ServerResponse } from 'node:http';
+
+/** Resolves on the next turn of the event loop, after pending I/O callbacks. */
+const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(resolve, undefined));
+
+type Chunk = ReadableStreamReadResult<Uint8Array>;
+
+function headersOf(response: Response): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  return headers;
+}
+
+/**
+ * Writes a Fetch `Response` to Node's response. A body that is complete at once (JSON,
+ * errors) goes out with a `Content-Length`; a stream (SSE) is written chunk by chunk as
+ * it is produced. The status line and headers wait for the first chunk for at most one
+ * turn of the event loop, so a quick answer leaves in a single write; the end of the
+ * stream is written together with its last chunk. When the client goes away the stream
+ * is cancelled, which tells the transport the stream is gone.
+ *
+ * @returns when the response is finished or the client has gone.
+ */
+export async function writeWebResponse(response: Response, res: ServerResponse): Promise<void> {
+  const headers = headersOf(response);
+  if (!response.body) {
+    res.writeHead(response.status, headers).end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const gone = () => void reader.cancel().catch(() => undefined);
+  res.once('close', gone);
+  try {
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      const body = await readAll(reader);
+      headers['content-length'] = String(body.byteLength);
+      res.writeHead(response.status, headers).end(body);
+      return;
+    }
+    res.writeHead(response.status, headers);
+    let read = reader.read();
+    const first = await Promise.race([read, nextTurn()]);
+    if (first === undefined) res.flushHeaders();
+    for (let chunk: Chunk = first ?? (await read); !chunk.done; chunk = await read) {
+      if (res.destroyed) return;
+      res.cork();
+      res.write(chunk.value);
+      process.nextTick(() => res.uncork());
+      read = reader.read();
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  } finally {
+    res.off('close', gone);
+  }
+}
+
+async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks);
+}
