@@ -134,11 +134,12 @@ export class McpRequestHandler {
       sessionId: session.id,
       restore,
     });
-    res.once('close', () => {
+    try {
+      await serveWithTransport(session.transport, req, res, body, inspect);
+    } finally {
       detach();
       release();
-    });
-    await serveWithTransport(session.transport, req, res, body, inspect);
+    }
   }
 
   /** Without the header the spec says: use the negotiated version (the SDK would assume 2025-03-26). */

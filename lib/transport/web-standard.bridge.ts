@@ -8,6 +8,8 @@ import { writeWebResponse } from './web-response.writer.js';
  * Serves an Express request with a Web-standard transport, streaming its `Response`
  * (SSE included) back through Node's response. `inspect` sees the Response before it
  * is written, e.g. to learn whether an `initialize` was accepted.
+ *
+ * @returns when the response is finished or the client has gone.
  */
 export async function serveWithTransport(
   transport: WebStandardStreamableHTTPServerTransport,
