@@ -4,6 +4,7 @@ import type {
   ChildMessage,
   ChildRequest,
   MemorySample,
+  NodeLimits,
   ServerConfig,
   StoreCounts,
 } from './common.js';
@@ -11,6 +12,18 @@ import type {
 const CHILD_SCRIPT = fileURLToPath(new URL('./child.js', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 60_000;
+
+/**
+ * How to start Node with the given arguments (Node flags, then the child script): the
+ * program to run and its arguments before the script, e.g. a shell that first moves
+ * itself into a memory cgroup and then `exec`s Node (see `memory-cgroup.ts`).
+ */
+export type NodeLauncher = (nodeFlags: string[]) => { execPath: string; execArgv: string[] };
+
+const plainNode: NodeLauncher = (nodeFlags) => ({
+  execPath: process.execPath,
+  execArgv: nodeFlags,
+});
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 type RequestBody = ChildRequest extends infer R
@@ -45,12 +58,17 @@ export class ServerProcess {
   }
 
   /**
-   * Starts a server process; `execArgv` adds Node flags (e.g. `--expose-gc`, `--cpu-prof`).
+   * Starts a server process; `execArgv` adds Node flags (e.g. `--expose-gc`, `--cpu-prof`),
+   * `launcher` says how Node is started (by default directly).
    */
-  static start(config: ServerConfig, execArgv: string[] = []): Promise<ServerProcess> {
+  static start(
+    config: ServerConfig,
+    execArgv: string[] = [],
+    launcher: NodeLauncher = plainNode,
+  ): Promise<ServerProcess> {
     const child = fork(CHILD_SCRIPT, [], {
       env: { ...process.env, BENCH_SERVER: JSON.stringify(config) },
-      execArgv,
+      ...launcher(execArgv),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {
@@ -58,9 +76,10 @@ export class ServerProcess {
         child.kill();
         reject(new Error(`${config.kind} server did not start in time`));
       }, START_TIMEOUT_MS);
-      const onExit = (code: number | null) => {
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         clearTimeout(timer);
-        reject(new Error(`${config.kind} server exited with code ${code} before it was ready`));
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        reject(new Error(`${config.kind} server ${how} before it was ready`));
       };
       child.once('exit', onExit);
       child.on('message', function onMessage(message: ChildMessage) {
@@ -135,6 +154,11 @@ export class ServerProcess {
 
   liveCount(): Promise<number | undefined> {
     return this.call({ cmd: 'liveCount' });
+  }
+
+  /** The memory limit Node sees (cgroup) and the V8 heap size it derived at startup. */
+  nodeLimits(): Promise<NodeLimits> {
+    return this.call({ cmd: 'nodeLimits' });
   }
 
   /** The server process's CPU time so far (user + system), in microseconds. */

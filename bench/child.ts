@@ -3,7 +3,14 @@
  * process and the load generator does not share its event loop. The parent talks to it
  * over the IPC channel (see `ChildRequest`).
  */
-import type { ChildMessage, ChildRequest, RunningServer, ServerConfig } from './common.js';
+import { getHeapStatistics } from 'node:v8';
+import type {
+  ChildMessage,
+  ChildRequest,
+  NodeLimits,
+  RunningServer,
+  ServerConfig,
+} from './common.js';
 
 const send = (message: ChildMessage) => process.send?.(message);
 
@@ -23,6 +30,18 @@ async function start(config: ServerConfig): Promise<RunningServer> {
 function memory() {
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
   return { rss, heapUsed, heapTotal, external, arrayBuffers };
+}
+
+/**
+ * The memory limit Node read at startup and the heap size V8 took from it. Without a
+ * limit, Node 20 reports 2^64 - 1 here (other versions may report 0), hence the bound.
+ */
+function nodeLimits(): NodeLimits {
+  const constrained = process.constrainedMemory?.();
+  return {
+    constrainedMemory: constrained && constrained < 2 ** 62 ? constrained : undefined,
+    heapSizeLimit: getHeapStatistics().heap_size_limit,
+  };
 }
 
 async function main(): Promise<void> {
@@ -60,6 +79,8 @@ async function main(): Promise<void> {
           return server.liveCount?.();
         case 'cpuUsage':
           return process.cpuUsage();
+        case 'nodeLimits':
+          return nodeLimits();
         case 'close':
           await server.close();
           setImmediate(() => process.exit(0));

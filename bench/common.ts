@@ -38,6 +38,14 @@ export interface MemorySample {
   arrayBuffers: number;
 }
 
+/** What bounds a server process's memory, as Node sees it. */
+export interface NodeLimits {
+  /** `process.constrainedMemory()` in bytes; undefined when Node sees no limit. */
+  constrainedMemory: number | undefined;
+  /** `v8.getHeapStatistics().heap_size_limit` in bytes. */
+  heapSizeLimit: number;
+}
+
 export type ChildRequest =
   | { id: number; cmd: 'memory'; gc: boolean }
   | { id: number; cmd: 'peakRss' }
@@ -45,6 +53,7 @@ export type ChildRequest =
   | { id: number; cmd: 'evict'; ids: string[] }
   | { id: number; cmd: 'liveCount' }
   | { id: number; cmd: 'cpuUsage' }
+  | { id: number; cmd: 'nodeLimits' }
   | { id: number; cmd: 'close' };
 
 export type ChildMessage =

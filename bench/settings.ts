@@ -1,6 +1,14 @@
 /**
  * What a bench run is asked to do (command line and environment), and how big each
  * scenario is in a full run and in a smoke run.
+ *
+ * Environment: BENCH_SMOKE=1 (as `--smoke`), BENCH_ONLY=warm,create,... (some scenarios),
+ * BENCH_CPU_PROF=<server kind>, and BENCH_TARGET_VARIANTS=cgroup-memory,default-redis,...
+ * to run only those variants of the target scenario. A variant's id is what `variantId`
+ * makes of it: `default`, `heapcap` (Node flags such as --max-old-space-size) or `cgroup`
+ * (a memory cgroup), then `-memory` or `-redis` (the store). A full run with
+ * BENCH_TARGET_VARIANTS or BENCH_ONLY still writes bench/results.json: restore it
+ * (`git checkout bench/results.json`) unless it is meant to replace the last full run.
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +23,27 @@ export const BENCH_DIR = fileURLToPath(new URL('../../../bench/', import.meta.ur
 /** Tells this run's Redis keys from other runs'. */
 export const RUN_ID = randomBytes(4).toString('hex');
 
-/** How the 100k-session server runs: where its records live, and Node's flags. */
-export type TargetVariant = { store: 'memory' | 'redis'; nodeFlags: string[] };
+/**
+ * How the 100k-session server runs: where its records live, Node's flags, and, with
+ * `memoryCgroupMb`, inside a fresh memory cgroup with that limit (as a container with a
+ * memory limit runs it: Node sizes its heap from the limit, the kernel enforces it).
+ */
+export type TargetVariant = {
+  store: 'memory' | 'redis';
+  nodeFlags: string[];
+  memoryCgroupMb?: number;
+};
+
+/** A variant's id for BENCH_TARGET_VARIANTS: `default-memory`, `cgroup-redis`... */
+export const variantId = (v: TargetVariant): string =>
+  `${v.memoryCgroupMb ? 'cgroup' : v.nodeFlags.length ? 'heapcap' : 'default'}-${v.store}`;
+
+const TARGET_VARIANTS = new Set(
+  (process.env.BENCH_TARGET_VARIANTS ?? '').split(',').filter(Boolean),
+);
+/** The variants of `all` that BENCH_TARGET_VARIANTS (when set) names. */
+const pickVariants = (all: TargetVariant[]): TargetVariant[] =>
+  TARGET_VARIANTS.size ? all.filter((v) => TARGET_VARIANTS.has(variantId(v))) : all;
 
 /** Amounts, rounds and durations of every scenario. */
 export const SETTINGS = SMOKE
@@ -30,7 +57,10 @@ export const SETTINGS = SMOKE
         maxLiveSessions: 100,
         samples: 50,
         rssLimitMb: 256,
-        variants: [{ store: 'memory', nodeFlags: [] }] as TargetVariant[],
+        variants: pickVariants([
+          { store: 'memory', nodeFlags: [] },
+          { store: 'memory', nodeFlags: [], memoryCgroupMb: 256 },
+        ]),
       },
     }
   : {
@@ -43,12 +73,14 @@ export const SETTINGS = SMOKE
         maxLiveSessions: 1_000,
         samples: 500,
         rssLimitMb: 256,
-        variants: [
+        variants: pickVariants([
           { store: 'memory', nodeFlags: [] },
           { store: 'memory', nodeFlags: ['--max-old-space-size=192'] },
+          { store: 'memory', nodeFlags: [], memoryCgroupMb: 256 },
           { store: 'redis', nodeFlags: [] },
           { store: 'redis', nodeFlags: ['--max-old-space-size=192'] },
-        ] as TargetVariant[],
+          { store: 'redis', nodeFlags: [], memoryCgroupMb: 256 },
+        ]),
       },
     };
 

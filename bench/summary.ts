@@ -131,7 +131,14 @@ function targetTable(target: TargetRow[]): string[] {
     'RSS after gc MB',
     'heap after gc MB',
     'resumable',
+    'cgroup limit MB',
+    'constrainedMemory MB',
+    'V8 heap limit MB',
+    'cgroup max usage MB',
+    'OOM kills',
   ];
+  const whole = (value: number | undefined, none = '-') =>
+    value === undefined ? none : value.toFixed(0);
   const rows = target.map((row) => [
     row.nodeFlags,
     String(row.sessions),
@@ -141,6 +148,11 @@ function targetTable(target: TargetRow[]): string[] {
     row.rssAfterGcMb.toFixed(0),
     row.heapUsedAfterGcMb.toFixed(0),
     `${row.resumable}/${row.sampled}`,
+    row.cgroup ? `${whole(row.cgroup.limitMb)} (v${row.cgroup.version})` : '-',
+    whole(row.constrainedMemoryMb, 'none'),
+    whole(row.heapSizeLimitMb),
+    whole(row.cgroup?.maxUsageMb),
+    row.cgroup?.oomKills === undefined ? '-' : String(row.cgroup.oomKills),
   ]);
   const title = `Many sessions, few live ((a), maxLiveSessions ${SETTINGS.target.maxLiveSessions})`;
   return ['', title, formatTable(header, rows)];

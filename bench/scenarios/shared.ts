@@ -8,6 +8,11 @@ import { percentile } from '../report.js';
 export interface Skipped {
   scenario: string;
   reason: string;
+  /**
+   * Skipped because this machine lacks something the scenario needs (e.g. a writable
+   * memory cgroup), not because it failed: a smoke run does not fail for it.
+   */
+  notAvailable?: boolean;
 }
 
 /** Throughput and latency of one autocannon run. */

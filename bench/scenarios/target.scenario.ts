@@ -4,12 +4,35 @@ import { readFileSync } from 'node:fs';
 import { McpHttpClient, pool } from '../client.js';
 import { ServerProcess } from '../child-process.js';
 import type { StoreCounts } from '../common.js';
+import {
+  MemoryCgroup,
+  MemoryCgroupUnavailable,
+  type MemoryCgroupReport,
+} from '../memory-cgroup.js';
 import { mb } from '../report.js';
 import { SETTINGS, log, type TargetVariant } from '../settings.js';
+import type { Skipped } from './shared.js';
+
+/** A variant's memory cgroup as the kernel saw it once the server had exited, in MB. */
+export interface TargetCgroup {
+  version: 1 | 2;
+  limitMb: number;
+  /** The cgroup's peak usage (RSS and the page cache it was charged for). */
+  maxUsageMb: number | undefined;
+  oomKills: number | undefined;
+}
 
 /** How one variant did. */
 export interface TargetRow {
+  /** The variant's label (Node flags, cgroup, store). */
   nodeFlags: string;
+  variant: TargetVariant;
+  /** `process.constrainedMemory()` in the server process, MB (undefined: no limit seen). */
+  constrainedMemoryMb: number | undefined;
+  /** `v8.getHeapStatistics().heap_size_limit` in the server process, MB. */
+  heapSizeLimitMb: number;
+  /** Only for a variant run in a memory cgroup. */
+  cgroup?: TargetCgroup;
   sessions: number;
   maxLiveSessions: number;
   creationSeconds: number;
@@ -28,11 +51,43 @@ export interface TargetRow {
 /** A variant whose server died or failed (e.g. out of heap), with how far it got. */
 export interface TargetFailure {
   nodeFlags: string;
+  variant: TargetVariant;
+  reason: string;
+  /** Sessions created before the server failed (undefined: it failed later, or to start). */
+  sessionsCreated?: number;
+  cgroup?: TargetCgroup;
+}
+
+/** A variant this machine cannot run (no writable memory cgroup), and why. */
+export interface TargetNotRun {
+  nodeFlags: string;
+  variant: TargetVariant;
   reason: string;
 }
 
 const variantLabel = (v: TargetVariant) =>
-  `${v.nodeFlags.join(' ') || 'default'}, ${v.store} store`;
+  `${v.nodeFlags.join(' ') || 'default'}${v.memoryCgroupMb ? ` in a ${v.memoryCgroupMb} MB cgroup` : ''}, ${v.store} store`;
+
+/** Creating the sessions failed after `created` of them. */
+class CreationFailed extends Error {
+  constructor(
+    message: string,
+    readonly created: number,
+  ) {
+    super(message);
+  }
+}
+
+const toMb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
+
+function cgroupColumns(report: MemoryCgroupReport): TargetCgroup {
+  return {
+    version: report.version,
+    limitMb: report.limitBytes / 2 ** 20,
+    maxUsageMb: toMb(report.maxUsageBytes),
+    oomKills: report.oomKills,
+  };
+}
 
 /** VmHWM (peak resident set) of a process in bytes, 0 when it cannot be read. */
 function readVmHwm(pid: number | undefined): number {
@@ -66,8 +121,9 @@ async function createAll(
   let created = 0;
   return pool(SETTINGS.target.sessions, 32, async () => {
     const id = await client.createSession().catch((error: unknown) => {
-      throw new Error(
+      throw new CreationFailed(
         `server failed after ${created} sessions (peak RSS ${mb(kernelPeakRss())} MB${server.exited ? ', server process died' : ''}): ${String(error)}`,
+        created,
       );
     });
     created++;
@@ -95,7 +151,8 @@ async function countResumable(client: McpHttpClient, sample: string[]): Promise<
   return outcomes.filter(Boolean).length;
 }
 
-async function targetRun(variant: TargetVariant): Promise<TargetRow> {
+/** One variant's run; a cgroup variant's server runs in `cgroup` (`cgroup` columns added later). */
+async function targetRun(variant: TargetVariant, cgroup?: MemoryCgroup): Promise<TargetRow> {
   const s = SETTINGS.target;
   const server = await ServerProcess.start(
     {
@@ -106,10 +163,12 @@ async function targetRun(variant: TargetVariant): Promise<TargetRow> {
       trackPeakRss: true,
     },
     ['--expose-gc', ...variant.nodeFlags],
+    cgroup?.launcher,
   );
   const client = new McpHttpClient(server.port, 32);
   const watch = watchKernelPeakRss(server.pid);
   try {
+    const limits = await server.nodeLimits();
     const started = Date.now();
     const sessions = await createAll(server, client, watch.peak);
     const creationSeconds = (Date.now() - started) / 1000;
@@ -123,6 +182,9 @@ async function targetRun(variant: TargetVariant): Promise<TargetRow> {
     const afterGc = await server.memory(true);
     const row: TargetRow = {
       nodeFlags: variantLabel(variant),
+      variant,
+      constrainedMemoryMb: toMb(limits.constrainedMemory),
+      heapSizeLimitMb: limits.heapSizeLimit / 2 ** 20,
       sessions: s.sessions,
       maxLiveSessions: s.maxLiveSessions,
       creationSeconds,
@@ -138,7 +200,7 @@ async function targetRun(variant: TargetVariant): Promise<TargetRow> {
       storeCountsDuringSample: counts,
     };
     log(
-      `target (${row.nodeFlags}): ${s.sessions} sessions, peak rss ${row.peakRssMb.toFixed(0)} MB, live ${row.liveAfterCreate}, ${resumable}/${sample.length} resumable`,
+      `target (${row.nodeFlags}): ${s.sessions} sessions, peak rss ${row.peakRssMb.toFixed(0)} MB, heap limit ${row.heapSizeLimitMb.toFixed(0)} MB, live ${row.liveAfterCreate}, ${resumable}/${sample.length} resumable`,
     );
     return row;
   } finally {
@@ -148,23 +210,76 @@ async function targetRun(variant: TargetVariant): Promise<TargetRow> {
   }
 }
 
+/** What a run of the variants collects besides its rows. */
+interface Outcomes {
+  rows: TargetRow[];
+  failures: TargetFailure[];
+  notRun: TargetNotRun[];
+  skipped: Skipped[];
+}
+
 /**
- * Runs with Node's default flags, and again with the old generation capped the way a
- * 256 MB container would be run (75%), since by default V8 sizes its heap from the
- * machine's memory (24 GiB here), not from the process's live data. Variants that fail
- * are added to `failures` instead of the rows.
+ * The variant's memory cgroup: null when the variant has none, undefined (recorded in
+ * `notRun` and `skipped`) when this machine cannot make one.
  */
-export async function targetScenario(failures: TargetFailure[]): Promise<TargetRow[]> {
-  const rows: TargetRow[] = [];
-  for (const variant of SETTINGS.target.variants) {
-    try {
-      rows.push(await targetRun(variant));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const flags = variantLabel(variant);
-      failures.push({ nodeFlags: flags, reason });
-      log(`target (${flags}) failed: ${reason}`);
-    }
+function cgroupFor(variant: TargetVariant, out: Outcomes): MemoryCgroup | null | undefined {
+  if (!variant.memoryCgroupMb) return null;
+  const label = variantLabel(variant);
+  try {
+    return MemoryCgroup.create(variant.memoryCgroupMb * 2 ** 20, `target-${variant.store}`);
+  } catch (error) {
+    if (!(error instanceof MemoryCgroupUnavailable)) throw error;
+    out.notRun.push({ nodeFlags: label, variant, reason: error.message });
+    out.skipped.push({ scenario: `target (${label})`, reason: error.message, notAvailable: true });
+    log(`target (${label}) skipped: ${error.message}`);
+    return undefined;
   }
-  return rows;
+}
+
+/** Runs one variant (in its memory cgroup, if any) and records how it went. */
+async function runVariant(variant: TargetVariant, out: Outcomes): Promise<void> {
+  const cgroup = cgroupFor(variant, out);
+  if (cgroup === undefined) return;
+  const label = variantLabel(variant);
+  try {
+    const row = await targetRun(variant, cgroup ?? undefined);
+    if (cgroup) row.cgroup = cgroupColumns(cgroup.report());
+    out.rows.push(row);
+  } catch (error) {
+    const failure: TargetFailure = {
+      nodeFlags: label,
+      variant,
+      reason: error instanceof Error ? error.message : String(error),
+      sessionsCreated: error instanceof CreationFailed ? error.created : undefined,
+    };
+    if (cgroup) {
+      const report = (failure.cgroup = cgroupColumns(cgroup.report()));
+      if (report.oomKills) {
+        failure.reason += `; OOM-killed by the kernel in its ${report.limitMb.toFixed(0)} MB cgroup (max usage ${report.maxUsageMb?.toFixed(0) ?? '?'} MB, ${report.oomKills} OOM kill(s))`;
+      }
+    }
+    out.failures.push(failure);
+    log(`target (${label}) failed: ${failure.reason}`);
+  } finally {
+    if (cgroup && !(await cgroup.remove())) log(`target (${label}): could not remove its cgroup`);
+  }
+}
+
+/**
+ * Runs with Node's default flags; with the old generation capped the way a 256 MB
+ * container would be run (75%); and with default flags inside a 256 MB memory cgroup,
+ * where Node sizes its heap from the cgroup's limit as it does in a container (by
+ * default V8 sizes its heap from the machine's memory, 24 GiB here, not from the
+ * process's live data). Variants that fail are added to `failures` instead of the rows;
+ * cgroup variants on a machine without a writable memory cgroup to `notRun` and
+ * `skipped`.
+ */
+export async function targetScenario(
+  failures: TargetFailure[],
+  notRun: TargetNotRun[],
+  skipped: Skipped[],
+): Promise<TargetRow[]> {
+  const out: Outcomes = { rows: [], failures, notRun, skipped };
+  for (const variant of SETTINGS.target.variants) await runVariant(variant, out);
+  return out.rows;
 }
