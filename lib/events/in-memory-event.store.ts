@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { flatCopy } from '../utils/flat-copy.util.js';
 import type { McpEventStore } from './mcp-event-store.interface.js';
 
 /** Bounds of an {@link InMemoryEventStore}. */
@@ -34,13 +35,6 @@ interface StoredEvent {
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
-
-/**
- * V8 keeps a string built by concatenation as a tree of its pieces: one from
- * `crypto.randomUUID()`, as the SDK's stream ids are, holds about 490 bytes instead of 67.
- * Ids kept as long as their events are worth a flat copy.
- */
-const flatCopy = (value: string): string => JSON.parse(JSON.stringify(value)) as string;
 
 /** A priming event carries no message; it is a cursor, never replayed. */
 const PRIMING_JSON = '{}';

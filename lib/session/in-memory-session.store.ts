@@ -1,14 +1,28 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import type { SessionStore } from '../interfaces/session-store.interface.js';
+import { flatCopy } from '../utils/flat-copy.util.js';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
+/**
+ * One string per session, as kept in the map: the expiry time, then the record as JSON
+ * without its id (the map key), or nothing more for a tombstone. A store that holds
+ * every session of the process stays small this way.
+ */
+const encode = (expiresAt: number, record?: SessionRecord): string =>
+  record ? `${expiresAt}${JSON.stringify({ ...record, sessionId: undefined })}` : `${expiresAt}`;
+
 interface Entry {
-  /** Serialized, so callers never share objects with the store. */
-  json?: string;
-  deleted?: true;
   expiresAt: number;
+  /** The record without its id; absent for a tombstone. */
+  json?: string;
+}
+
+function decode(entry: string): Entry {
+  const brace = entry.indexOf('{');
+  if (brace === -1) return { expiresAt: Number(entry) };
+  return { expiresAt: Number(entry.slice(0, brace)), json: entry.slice(brace) };
 }
 
 /**
@@ -17,12 +31,13 @@ interface Entry {
  */
 @Injectable()
 export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, string>();
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
 
   async load(sessionId: string): Promise<SessionRecord | undefined> {
-    const entry = this.current(sessionId);
-    return entry?.json === undefined ? undefined : (JSON.parse(entry.json) as SessionRecord);
+    const json = this.current(sessionId)?.json;
+    if (json === undefined) return undefined;
+    return { ...(JSON.parse(json) as SessionRecord), sessionId };
   }
 
   async loadMany(sessionIds: string[]): Promise<Array<SessionRecord | undefined>> {
@@ -30,15 +45,13 @@ export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
   }
 
   async save(record: SessionRecord, ttlMs: number): Promise<void> {
-    if (this.current(record.sessionId)?.deleted) return;
-    this.entries.set(record.sessionId, {
-      json: JSON.stringify(record),
-      expiresAt: Date.now() + ttlMs,
-    });
+    const current = this.current(record.sessionId);
+    if (current && current.json === undefined) return;
+    this.entries.set(flatCopy(record.sessionId), encode(Date.now() + ttlMs, record));
   }
 
   async delete(sessionId: string, ttlMs: number): Promise<void> {
-    this.entries.set(sessionId, { deleted: true, expiresAt: Date.now() + ttlMs });
+    this.entries.set(flatCopy(sessionId), encode(Date.now() + ttlMs));
   }
 
   /** Number of entries held (records and deletion markers), expired ones until the next sweep. */
@@ -50,19 +63,20 @@ export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
+  /** The unexpired entry of a session, decoded. */
   private current(sessionId: string): Entry | undefined {
     const entry = this.entries.get(sessionId);
-    if (entry && entry.expiresAt <= Date.now()) {
-      this.entries.delete(sessionId);
-      return undefined;
-    }
-    return entry;
+    if (entry === undefined) return undefined;
+    const decoded = decode(entry);
+    if (decoded.expiresAt > Date.now()) return decoded;
+    this.entries.delete(sessionId);
+    return undefined;
   }
 
   private sweep(): void {
     const now = Date.now();
     for (const [id, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(id);
+      if (decode(entry).expiresAt <= now) this.entries.delete(id);
     }
   }
 }

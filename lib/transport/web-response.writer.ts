@@ -35,7 +35,7 @@ export async function writeWebResponse(response: Response, res: ServerResponse):
   const gone = () => void reader.cancel().catch(() => undefined);
   res.once('close', gone);
   try {
-    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    if (!String(headers['content-type']).startsWith('text/event-stream')) {
       const body = await readAll(reader);
       headers['content-length'] = String(body.byteLength);
       res.writeHead(response.status, headers).end(body);
