@@ -135,7 +135,9 @@ export class McpRequestHandler {
       restore,
     });
     try {
-      await serveWithTransport(session.transport, req, res, body, inspect);
+      await serveWithTransport(session.transport, req, res, body, inspect, {
+        sseAsJson: this.options.enableJsonResponse && req.method === 'POST',
+      });
     } finally {
       detach();
       release();

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { jsonRpcResponsesIn } from './sse-responses.js';
 
 /** Resolves on the next turn of the event loop, after pending I/O callbacks. */
 const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(resolve, undefined));
@@ -15,6 +16,15 @@ function headersOf(response: Response): Record<string, string | string[]> {
   return headers;
 }
 
+/** How a response is written. */
+export interface WriteOptions {
+  /**
+   * Answer an SSE stream as one JSON body once it ends: its JSON-RPC response, or an
+   * array of them for a batch (JSON response mode).
+   */
+  sseAsJson?: boolean;
+}
+
 /**
  * Writes a Fetch `Response` to Node's response. A body that is complete at once (JSON,
  * errors) goes out with a `Content-Length`; a stream (SSE) is written chunk by chunk as
@@ -25,7 +35,11 @@ function headersOf(response: Response): Record<string, string | string[]> {
  *
  * @returns when the response is finished or the client has gone.
  */
-export async function writeWebResponse(response: Response, res: ServerResponse): Promise<void> {
+export async function writeWebResponse(
+  response: Response,
+  res: ServerResponse,
+  { sseAsJson = false }: WriteOptions = {},
+): Promise<void> {
   const headers = headersOf(response);
   if (!response.body) {
     res.writeHead(response.status, headers).end();
@@ -35,8 +49,10 @@ export async function writeWebResponse(response: Response, res: ServerResponse):
   const gone = () => void reader.cancel().catch(() => undefined);
   res.once('close', gone);
   try {
-    if (!String(headers['content-type']).startsWith('text/event-stream')) {
+    const sse = String(headers['content-type']).startsWith('text/event-stream');
+    if (!sse || sseAsJson) {
       const body = await readAll(reader);
+      if (sse) return writeAsJson(body, response.status, headers, res);
       headers['content-length'] = String(body.byteLength);
       res.writeHead(response.status, headers).end(body);
       return;
@@ -66,4 +82,39 @@ async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>): Promise
     chunks.push(chunk.value);
   }
   return Buffer.concat(chunks);
+}
+
+/** The headers a JSON answer keeps from an SSE one: the transport's own, like the session id. */
+const SSE_ONLY_HEADERS = new Set([
+  'content-type',
+  'cache-control',
+  'connection',
+  'x-accel-buffering',
+]);
+
+function writeAsJson(
+  sse: Buffer,
+  status: number,
+  sseHeaders: Record<string, string | string[]>,
+  res: ServerResponse,
+): void {
+  const responses = jsonRpcResponsesIn(sse.toString('utf8'));
+  const headers = Object.fromEntries(
+    Object.entries(sseHeaders).filter(([name]) => !SSE_ONLY_HEADERS.has(name)),
+  );
+  headers['content-type'] = 'application/json';
+  let body: string;
+  if (responses.length > 0) {
+    body = JSON.stringify(responses.length === 1 ? responses[0] : responses);
+  } else {
+    // The stream ended without an answer: the session was closed while the request ran.
+    status = 500;
+    body = JSON.stringify({
+      jsonrpc: '2.0',
+      error: { code: -32603, message: 'Internal error: the session closed before answering' },
+      id: null,
+    });
+  }
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(status, headers).end(body);
 }

@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Request, Response } from 'express';
 import { WebRequest } from './web-request.js';
-import { writeWebResponse } from './web-response.writer.js';
+import { writeWebResponse, type WriteOptions } from './web-response.writer.js';
 
 /**
  * Serves an Express request with a Web-standard transport, streaming its `Response`
@@ -17,6 +17,7 @@ export async function serveWithTransport(
   res: Response,
   parsedBody: unknown,
   inspect?: (response: globalThis.Response) => void | Promise<void>,
+  options?: WriteOptions,
 ): Promise<void> {
   const request = new WebRequest({
     method: req.method,
@@ -26,5 +27,5 @@ export async function serveWithTransport(
   });
   const response = await transport.handleRequest(request.asRequest(), { parsedBody });
   await inspect?.(response);
-  await writeWebResponse(response, res);
+  await writeWebResponse(response, res, options);
 }
