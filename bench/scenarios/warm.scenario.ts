@@ -24,17 +24,11 @@ export type WarmRound = LoadSummary & {
 };
 
 /** One server and response mode: medians of its rounds, sums of its counts. */
-export interface WarmRow {
+export interface WarmRow extends LoadSummary {
   server: ServerKind;
   label: string;
   mode: 'sse' | 'json';
   store?: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
   storeRoundTripsPerRequest?: number;
   cpuUsPerRequest: number;
   rounds: WarmRound[];
