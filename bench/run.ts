@@ -126,7 +126,7 @@ async function main() {
   log(`results written to ${outFile}`);
   if (skipped.length) log(`skipped or failed: ${skipped.map((s) => s.scenario).join(', ')}`);
   if (targetFailures.length) {
-    log(`target variants that failed: ${targetFailures.map((f) => f.nodeFlags).join('; ')}`);
+    log(`target variants that failed: ${targetFailures.map((f) => f.label).join('; ')}`);
   }
   // A smoke run fails for what failed, not for what this machine cannot do (no cgroups).
   if (SMOKE && (skipped.some((s) => !s.notAvailable) || targetFailures.length)) {

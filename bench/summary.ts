@@ -123,7 +123,7 @@ function memoryTable(memory: MemoryRow[]): string[] {
 
 function targetTable(target: TargetRow[]): string[] {
   const header = [
-    'node flags',
+    'variant',
     'sessions',
     'created/s',
     'live',
@@ -140,7 +140,7 @@ function targetTable(target: TargetRow[]): string[] {
   const whole = (value: number | undefined, none = '-') =>
     value === undefined ? none : value.toFixed(0);
   const rows = target.map((row) => [
-    row.nodeFlags,
+    row.label,
     String(row.sessions),
     row.sessionsPerSecond.toFixed(0),
     String(row.liveAfterCreate ?? '-'),

@@ -27,8 +27,8 @@ export interface TargetInputs {
 
 const SESSIONS_TARGET =
   '100,000 sessions, maxLiveSessions 1,000: RSS < 256 MB and every sampled session resumable';
-const sessionsTarget = (nodeFlags: string) =>
-  `100,000 sessions, maxLiveSessions 1,000 (node ${nodeFlags}): RSS < 256 MB and every sampled session resumable`;
+const sessionsTarget = (label: string) =>
+  `100,000 sessions, maxLiveSessions 1,000 (node ${label}): RSS < 256 MB and every sampled session resumable`;
 
 function warmThroughput(warm: WarmRow[] | undefined): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -168,20 +168,20 @@ function manySessions(inputs: TargetInputs): TargetCheck[] {
   const failures = inputs.targetFailures;
   const notRun = inputs.targetNotRun ?? [];
   const checks: TargetCheck[] = rows.map((row) => ({
-    target: sessionsTarget(row.nodeFlags),
+    target: sessionsTarget(row.label),
     measured: `peak RSS ${row.peakRssMb.toFixed(0)} MB, ${row.resumable}/${row.sampled} resumable, live ${row.liveAfterCreate}; ${limitsSeen(row)}`,
     met: rowMet(row),
   }));
   for (const failure of failures) {
     checks.push({
-      target: sessionsTarget(failure.nodeFlags),
+      target: sessionsTarget(failure.label),
       measured: failure.reason.slice(0, 240),
       met: false,
     });
   }
   for (const n of notRun) {
     checks.push({
-      target: sessionsTarget(n.nodeFlags),
+      target: sessionsTarget(n.label),
       measured: `not run: ${n.reason}`,
       met: null,
     });

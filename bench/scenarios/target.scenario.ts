@@ -25,7 +25,7 @@ export interface TargetCgroup {
 /** How one variant did. */
 export interface TargetRow {
   /** The variant's label (Node flags, cgroup, store). */
-  nodeFlags: string;
+  label: string;
   variant: TargetVariant;
   /** `process.constrainedMemory()` in the server process, MB (undefined: no limit seen). */
   constrainedMemoryMb: number | undefined;
@@ -50,7 +50,7 @@ export interface TargetRow {
 
 /** A variant whose server died or failed (e.g. out of heap), with how far it got. */
 export interface TargetFailure {
-  nodeFlags: string;
+  label: string;
   variant: TargetVariant;
   reason: string;
   /** Sessions created before the server failed (undefined: it failed later, or to start). */
@@ -60,7 +60,7 @@ export interface TargetFailure {
 
 /** A variant this machine cannot run (no writable memory cgroup), and why. */
 export interface TargetNotRun {
-  nodeFlags: string;
+  label: string;
   variant: TargetVariant;
   reason: string;
 }
@@ -181,7 +181,7 @@ async function targetRun(variant: TargetVariant, cgroup?: MemoryCgroup): Promise
     const peakRss = await server.peakRss();
     const afterGc = await server.memory(true);
     const row: TargetRow = {
-      nodeFlags: variantLabel(variant),
+      label: variantLabel(variant),
       variant,
       constrainedMemoryMb: toMb(limits.constrainedMemory),
       heapSizeLimitMb: limits.heapSizeLimit / 2 ** 20,
@@ -200,7 +200,7 @@ async function targetRun(variant: TargetVariant, cgroup?: MemoryCgroup): Promise
       storeCountsDuringSample: counts,
     };
     log(
-      `target (${row.nodeFlags}): ${s.sessions} sessions, peak rss ${row.peakRssMb.toFixed(0)} MB, heap limit ${row.heapSizeLimitMb.toFixed(0)} MB, live ${row.liveAfterCreate}, ${resumable}/${sample.length} resumable`,
+      `target (${row.label}): ${s.sessions} sessions, peak rss ${row.peakRssMb.toFixed(0)} MB, heap limit ${row.heapSizeLimitMb.toFixed(0)} MB, live ${row.liveAfterCreate}, ${resumable}/${sample.length} resumable`,
     );
     return row;
   } finally {
@@ -229,7 +229,7 @@ function cgroupFor(variant: TargetVariant, out: Outcomes): MemoryCgroup | null |
     return MemoryCgroup.create(variant.memoryCgroupMb * 2 ** 20, `target-${variant.store}`);
   } catch (error) {
     if (!(error instanceof MemoryCgroupUnavailable)) throw error;
-    out.notRun.push({ nodeFlags: label, variant, reason: error.message });
+    out.notRun.push({ label, variant, reason: error.message });
     out.skipped.push({ scenario: `target (${label})`, reason: error.message, notAvailable: true });
     log(`target (${label}) skipped: ${error.message}`);
     return undefined;
@@ -247,7 +247,7 @@ async function runVariant(variant: TargetVariant, out: Outcomes): Promise<void> 
     out.rows.push(row);
   } catch (error) {
     const failure: TargetFailure = {
-      nodeFlags: label,
+      label,
       variant,
       reason: error instanceof Error ? error.message : String(error),
       sessionsCreated: error instanceof CreationFailed ? error.created : undefined,
