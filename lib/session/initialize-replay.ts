@@ -2,6 +2,7 @@ import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprot
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import { jsonRpcResponsesIn } from '../transport/sse-responses.js';
 import { WebRequest } from '../transport/web-request.js';
 
 // Never reaches the network: the transport only reads headers and the URL.
@@ -26,18 +27,11 @@ async function post(
   return { status: response.status, body: await response.text() };
 }
 
-/** The JSON-RPC error in an SSE or JSON response body, if there is one. */
-function errorIn(body: string): string | undefined {
-  const payload = body.startsWith('{')
-    ? body
-    : body
-        .split('\n')
-        .filter((line) => line.startsWith('data: '))
-        .map((line) => line.slice(6))
-        .find((data) => data.trim().length > 0);
-  if (!payload) return 'empty response';
-  const message = JSON.parse(payload) as { error?: { message?: string } };
-  return message.error ? (message.error.message ?? 'error') : undefined;
+/** The JSON-RPC error in the transport's SSE answer, if there is one. */
+function errorIn(sse: string): string | undefined {
+  const [response] = jsonRpcResponsesIn(sse) as Array<{ error?: { message?: string } }>;
+  if (!response) return 'empty response';
+  return response.error ? (response.error.message ?? 'error') : undefined;
 }
 
 /**
