@@ -14,7 +14,7 @@ export {
   MCP_SESSION_KEY_PREFIX,
 } from './session/cache-manager-session.store.js';
 export { McpSessionManager, type ResolvedSession } from './session/mcp-session.manager.js';
-export { McpSession } from './session/mcp-session.js';
+export type { McpSession } from './session/mcp-session.js';
 export { SessionStoreUnavailableError } from './session/session-store-unavailable.error.js';
 export type {
   McpModuleExtras,

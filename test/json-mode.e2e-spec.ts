@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Server } from 'node:http';
-import { MCP_SESSION_MANAGER, type McpSessionManager } from '../lib/index.js';
+import { MCP_EVENT_STORE, MCP_SESSION_MANAGER, type McpSessionManager } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { callTool, handshake, initializeRequest, post } from './fixtures/mcp-http.js';
 
@@ -81,6 +81,10 @@ describe('JSON response mode (enableJsonResponse)', () => {
       id: 3,
       result: { content: [{ text: '2025-06-18' }] },
     });
+  });
+
+  it('keeps no SSE events: a JSON answer is not a stream to resume', () => {
+    expect(app.app.get(MCP_EVENT_STORE)).toBeNull();
   });
 
   it('serves the official client, also after its session was evicted and restored', async () => {

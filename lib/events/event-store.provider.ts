@@ -8,6 +8,7 @@ import type { McpEventStore } from './mcp-event-store.interface.js';
 /**
  * Provides `MCP_EVENT_STORE` from the `eventStore` option: an instance, a class to
  * instantiate, `false` (no resumability: `null`), or by default an {@link InMemoryEventStore}.
+ * JSON response mode has no streams to resume, so there it is always `null`.
  */
 export const eventStoreProvider: Provider = {
   provide: MCP_EVENT_STORE,
@@ -17,7 +18,7 @@ export const eventStoreProvider: Provider = {
     moduleRef: ModuleRef,
   ): Promise<McpEventStore | null> => {
     const { eventStore } = options;
-    if (eventStore === false) return null;
+    if (eventStore === false || options.enableJsonResponse) return null;
     if (eventStore === undefined) return new InMemoryEventStore();
     if (typeof eventStore !== 'function') return eventStore;
     return moduleRef.create(eventStore as Type<McpEventStore>);

@@ -49,7 +49,8 @@ export interface McpModuleOptions {
   /**
    * Where SSE events are kept so clients can resume a stream with `Last-Event-ID`: an
    * instance, a class the module instantiates, or `false` to turn resumability off.
-   * Default: an in-memory store (this process only, bounded in count and age).
+   * Default: an in-memory store (this process only, bounded in count and age). Not used
+   * with `enableJsonResponse`, whose answers are not streams.
    */
   eventStore?: McpEventStore | Type<McpEventStore> | false;
   /** The `retry` hint (ms) sent to 2025-11-25 clients on resumable streams. Default: 1000. */

@@ -25,11 +25,9 @@ export class McpSessionFactory {
   ) {}
 
   async create(record: SessionRecord): Promise<McpSession> {
-    // JSON responses have no events to resume.
-    const events =
-      this.eventStore && !this.options.enableJsonResponse
-        ? new SessionEventStore(this.eventStore, record.sessionId)
-        : undefined;
+    const events = this.eventStore
+      ? new SessionEventStore(this.eventStore, record.sessionId)
+      : undefined;
     // Always SSE: in JSON response mode the bridge answers each POST stream as one JSON
     // body, because SDK 1.32's own JSON mode keeps every request until the session
     // closes (typescript-sdk#2559).
