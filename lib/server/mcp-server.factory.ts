@@ -20,6 +20,16 @@ import { toCallToolResult } from './tool-result.mapper.js';
 import { LazyJsonSchemaValidator } from './lazy-json-schema.validator.js';
 
 /** Builds the SDK server of one session from what the registry holds. */
+type ArgsHandler<T> = (args: unknown, extra: SdkRequestExtra) => Promise<T>;
+
+/**
+ * The SDK calls a tool or prompt handler with `(args, extra)` when it has an argument
+ * schema and with `(extra)` alone when it has none; this gives `run` both either way.
+ */
+function withArgs<T>(hasSchema: boolean, run: ArgsHandler<T>) {
+  return hasSchema ? run : (extra: SdkRequestExtra) => run({}, extra);
+}
+
 @Injectable()
 export class McpServerFactory {
   constructor(
@@ -53,13 +63,10 @@ export class McpServerFactory {
   private registerTool(server: McpServer, tool: DiscoveredTool, state: SessionState): void {
     const { name, title, description, inputSchema, outputSchema, annotations } = tool.options;
     const hasOutputSchema = outputSchema !== undefined;
-    // The SDK calls (args, extra) when there is an input schema, (extra) when there is none.
-    const handler = async (...params: unknown[]) => {
-      const extra = params[params.length - 1] as SdkRequestExtra;
-      const args = inputSchema ? params[0] : {};
+    const handler = withArgs(inputSchema !== undefined, async (args, extra) => {
       const result = await tool.call(args, createRequestContext(server, extra, state));
       return toCallToolResult(result, hasOutputSchema);
-    };
+    });
     server.registerTool(
       name,
       { title, description, inputSchema, outputSchema, annotations },
@@ -99,13 +106,10 @@ export class McpServerFactory {
 
   private registerPrompt(server: McpServer, prompt: DiscoveredPrompt, state: SessionState): void {
     const { name, title, description, argsSchema } = prompt.options;
-    // Like tools: (args, extra) with an argument schema, (extra) without.
-    const handler = async (...params: unknown[]) => {
-      const extra = params[params.length - 1] as SdkRequestExtra;
-      const args = argsSchema ? params[0] : {};
+    const handler = withArgs(argsSchema !== undefined, async (args, extra) => {
       const result = await prompt.call(args, createRequestContext(server, extra, state));
       return toGetPromptResult(result, name);
-    };
+    });
     server.registerPrompt(name, { title, description, argsSchema }, handler as never);
   }
 }
