@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Logger, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { OnSessionRestore } from '../decorators/on-session-restore.decorator.js';
+import type { McpModuleOptions } from '../interfaces/mcp-module-options.interface.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import type { SessionRestoreMarker } from '../interfaces/session-restore-marker.interface.js';
 import { McpModule } from '../mcp.module.js';
@@ -55,9 +56,9 @@ describe('McpSessionManager', () => {
   let store: ControllableStore;
   let apps: INestApplicationContext[];
 
-  const boot = async () => {
+  const boot = async (options: Partial<McpModuleOptions> = {}) => {
     const moduleRef = await Test.createTestingModule({
-      imports: [McpModule.forRoot({ name: 'unit', version: '1', sessionStore: store })],
+      imports: [McpModule.forRoot({ name: 'unit', version: '1', sessionStore: store, ...options })],
       providers: [Hooks],
     }).compile();
     moduleRef.useLogger(false);
@@ -167,5 +168,18 @@ describe('McpSessionManager', () => {
     });
     expect(b.hooks.markers.map((m) => m.reason)).toEqual(['reinitialize']);
     expect((await store.load(session.id))?.initializeParams.clientInfo.version).toBe('2.0.0');
+  });
+
+  it('never evicts a live session while its store check is under way', async () => {
+    const { manager } = await boot({ maxLiveSessions: 1, revalidateIntervalMs: 20 });
+    const first = await manager.create(params);
+    await new Promise((resolve) => setTimeout(resolve, 60)); // its check is now due
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    const pending = manager.get(first.id);
+    await manager.create(params); // over the cap: evicts the least recently used idle session
+    open();
+    expect((await pending)?.session).toBe(first);
+    expect((await manager.get(first.id))?.session).toBe(first);
   });
 });

@@ -206,10 +206,11 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     retried: boolean,
   ): Promise<ResolvedSession | undefined> {
     const session = this.live.get(sessionId);
-    if (session && (await this.revalidator.isCurrent(session))) {
-      return session.record.principal === principal ? { session } : undefined;
+    if (session) {
+      const current = await this.whileInFlight(session, () => this.revalidator.isCurrent(session));
+      return current && session.record.principal === principal ? { session } : undefined;
     }
-    if (session || this.isDeleted(sessionId)) return undefined;
+    if (this.isDeleted(sessionId)) return undefined;
     const joined = this.pending.get(sessionId);
     if (!joined) return this.singleFlight(sessionId, () => this.restore(sessionId, principal));
     const resolved = await joined;
@@ -218,11 +219,24 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     return retried ? undefined : this.resolve(sessionId, principal, true);
   }
 
+  /** Runs `work` with the session counted in flight, so no eviction closes it meanwhile. */
+  private async whileInFlight<T>(session: McpSession, work: () => Promise<T>): Promise<T> {
+    session.inFlight++;
+    try {
+      return await work();
+    } finally {
+      session.inFlight--;
+    }
+  }
+
   private singleFlight(
     sessionId: string,
     work: () => Promise<ResolvedSession | undefined>,
   ): Promise<ResolvedSession | undefined> {
-    const pending = work().finally(() => this.pending.delete(sessionId));
+    const pending: Promise<ResolvedSession | undefined> = work().finally(() => {
+      // A later flight for the same id may have taken the slot meanwhile.
+      if (this.pending.get(sessionId) === pending) this.pending.delete(sessionId);
+    });
     this.pending.set(sessionId, pending);
     return pending;
   }
