@@ -207,4 +207,20 @@ describe('resumable SSE streams', () => {
     expect(events).toHaveLength(1);
     expect(events[0].id).toBeUndefined();
   });
+
+  it('takes a store given as an instance or as a class to build', async () => {
+    const given = new InMemoryEventStore({ maxEvents: 5 });
+    await start({ eventStore: given });
+    expect(app.app.get(MCP_EVENT_STORE)).toBe(given);
+    await app.close();
+    given.onModuleDestroy();
+
+    await start({ eventStore: InMemoryEventStore });
+    expect(app.app.get(MCP_EVENT_STORE)).toBeInstanceOf(InMemoryEventStore);
+    const client = await new RawMcpClient(app.url).connect();
+    const { response } = await client.request('ping', {});
+    const [priming] = await new SseReader(response).drain(200);
+    expect(app.app.get<InMemoryEventStore>(MCP_EVENT_STORE).size).toBeGreaterThan(0);
+    expect(priming.id).toBeTruthy();
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { flatCopy } from '../utils/flat-copy.util.js';
 import type { McpEventStore } from './mcp-event-store.interface.js';
@@ -68,7 +68,7 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   private seq = 0;
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
 
-  constructor(options: InMemoryEventStoreOptions = {}) {
+  constructor(@Optional() options: InMemoryEventStoreOptions = {}) {
     this.maxPerStream = options.maxEventsPerStream ?? 1000;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000;
     this.maxTotal = options.maxEvents ?? 10_000;
