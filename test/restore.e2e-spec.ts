@@ -213,7 +213,7 @@ describe('session restore', () => {
     expect(b.tools.waits).toEqual(['aborted']);
   });
 
-  it('keeps a stored session when its re-initialize is refused, and keeps nothing of a refused new one', async () => {
+  it('refuses an initialize the transport could not answer before touching the store', async () => {
     const store = new InMemorySessionStore();
     const app = await start(store);
     const http = app.app.getHttpServer();
@@ -228,13 +228,18 @@ describe('session restore', () => {
       return req.send(JSON.stringify(initializeRequest(1)));
     };
 
-    expect((await jsonOnly(sessionId)).status).toBe(406);
-    expect(await store.load(sessionId)).toBeDefined();
+    const stored = await store.load(sessionId);
+    const refused = await jsonOnly(sessionId);
+    expect(refused.status).toBe(406);
+    expect(refused.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: 1 });
+    expect(await store.load(sessionId)).toEqual(stored);
     expect(toolText(await callTool(http, sessionId, 'echo', { text: 'kept' }))).toBe('kept');
 
     const live = manager.liveCount;
+    const entries = store.size;
     expect((await jsonOnly()).status).toBe(406);
     expect(manager.liveCount).toBe(live);
+    expect(store.size).toBe(entries);
   });
 
   it('uses a store given as a plain provider for MCP_SESSION_STORE, injectable with the helpers', async () => {

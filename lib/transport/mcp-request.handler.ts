@@ -25,6 +25,15 @@ const isInitialize = (message: unknown) =>
   message !== null &&
   (message as { method?: unknown }).method === 'initialize';
 
+/**
+ * The transport refuses a POST that does not accept both; `initialize` is checked here
+ * first, so that a refused one never creates or re-initializes a session.
+ */
+const acceptsBoth = (req: Request) => {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('application/json') && accept.includes('text/event-stream');
+};
+
 const requestIdOf = (body: unknown): RequestId =>
   typeof body === 'object' && body !== null && !Array.isArray(body) && 'id' in body
     ? ((body as { id: RequestId }).id ?? null)
@@ -76,6 +85,11 @@ export class McpRequestHandler {
       const message = 'Invalid Request: initialize must be sent alone, not in a batch';
       return sendJsonRpcError(res, 400, JsonRpcErrorCode.InvalidRequest, message, { id });
     }
+    if (!acceptsBoth(req)) {
+      const message =
+        'Not Acceptable: Client must accept both application/json and text/event-stream';
+      return sendJsonRpcError(res, 406, JsonRpcErrorCode.ServerError, message, { id });
+    }
     const parsed = InitializeRequestSchema.safeParse(body);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -86,7 +100,8 @@ export class McpRequestHandler {
       const resolved = await this.startSession(req, parsed.data.params);
       await this.serve(req, res, body, resolved, async (response) => {
         if (response.status === 200) return;
-        // A refused re-initialize leaves the stored session to its owner; a new one goes.
+        // Headers and params were checked above, so this is rare: a re-initialized session
+        // keeps its new record and leaves memory; a new one goes entirely.
         if (resolved.restore) await this.sessions.evict(resolved.session.id);
         else await this.sessions.discard(resolved.session);
       });
