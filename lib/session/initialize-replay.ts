@@ -2,7 +2,7 @@ import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprot
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
-import { jsonRpcResponsesIn } from '../transport/sse-responses.js';
+import { jsonRpcResponsesIn } from '../transport/sse-json.answer.js';
 import { WebRequest } from '../transport/web-request.js';
 
 // Never reaches the network: the transport only reads headers and the URL.
@@ -29,9 +29,10 @@ async function post(
 
 /** The JSON-RPC error in the transport's SSE answer, if there is one. */
 function errorIn(sse: string): string | undefined {
-  const [response] = jsonRpcResponsesIn(sse) as Array<{ error?: { message?: string } }>;
-  if (!response) return 'empty response';
-  return response.error ? (response.error.message ?? 'error') : undefined;
+  const [json] = jsonRpcResponsesIn(sse);
+  if (!json) return 'empty response';
+  const { error } = JSON.parse(json) as { error?: { message?: string } };
+  return error ? (error.message ?? 'error') : undefined;
 }
 
 /**

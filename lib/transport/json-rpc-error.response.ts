@@ -11,13 +11,22 @@ export const JsonRpcErrorCode = {
   SessionNotFound: -32001,
 } as const;
 
+type RequestId = string | number | null;
+
+/** A JSON-RPC error message. */
+export const jsonRpcErrorBody = (code: number, message: string, id: RequestId = null) => ({
+  jsonrpc: '2.0' as const,
+  error: { code, message },
+  id,
+});
+
 /** Answers with an HTTP status and a JSON-RPC error body. */
 export function sendJsonRpcError(
   res: Response,
   status: number,
   code: number,
   message: string,
-  options: { id?: string | number | null; headers?: Record<string, string> } = {},
+  options: { id?: RequestId; headers?: Record<string, string> } = {},
 ): void {
   if (res.headersSent) {
     res.end();
@@ -25,5 +34,5 @@ export function sendJsonRpcError(
   }
   res.status(status);
   for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
-  res.json({ jsonrpc: '2.0', error: { code, message }, id: options.id ?? null });
+  res.json(jsonRpcErrorBody(code, message, options.id ?? null));
 }

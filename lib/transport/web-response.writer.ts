@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { jsonRpcResponsesIn } from './sse-responses.js';
+import { jsonAnswerOf } from './sse-json.answer.js';
 
 /** Resolves on the next turn of the event loop, after pending I/O callbacks. */
 const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(resolve, undefined));
@@ -30,8 +30,9 @@ export interface WriteOptions {
  * errors) goes out with a `Content-Length`; a stream (SSE) is written chunk by chunk as
  * it is produced. The status line and headers wait for the first chunk for at most one
  * turn of the event loop, so a quick answer leaves in a single write; the end of the
- * stream is written together with its last chunk. When the client goes away the stream
- * is cancelled, which tells the transport the stream is gone.
+ * stream is written together with its last chunk. With `sseAsJson` the stream is read to
+ * its end and answered as JSON instead (see {@link jsonAnswerOf}). When the client goes
+ * away the stream is cancelled, which tells the transport the stream is gone.
  *
  * @returns when the response is finished or the client has gone.
  */
@@ -52,7 +53,12 @@ export async function writeWebResponse(
     const sse = String(headers['content-type']).startsWith('text/event-stream');
     if (!sse || sseAsJson) {
       const body = await readAll(reader);
-      if (sse) return writeAsJson(body, response.status, headers, res);
+      if (sse) {
+        const answer = jsonAnswerOf(body.toString('utf8'), response.status, headers);
+        answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+        return;
+      }
       headers['content-length'] = String(body.byteLength);
       res.writeHead(response.status, headers).end(body);
       return;
@@ -82,39 +88,4 @@ async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>): Promise
     chunks.push(chunk.value);
   }
   return Buffer.concat(chunks);
-}
-
-/** The headers a JSON answer keeps from an SSE one: the transport's own, like the session id. */
-const SSE_ONLY_HEADERS = new Set([
-  'content-type',
-  'cache-control',
-  'connection',
-  'x-accel-buffering',
-]);
-
-function writeAsJson(
-  sse: Buffer,
-  status: number,
-  sseHeaders: Record<string, string | string[]>,
-  res: ServerResponse,
-): void {
-  const responses = jsonRpcResponsesIn(sse.toString('utf8'));
-  const headers = Object.fromEntries(
-    Object.entries(sseHeaders).filter(([name]) => !SSE_ONLY_HEADERS.has(name)),
-  );
-  headers['content-type'] = 'application/json';
-  let body: string;
-  if (responses.length > 0) {
-    body = JSON.stringify(responses.length === 1 ? responses[0] : responses);
-  } else {
-    // The stream ended without an answer: the session was closed while the request ran.
-    status = 500;
-    body = JSON.stringify({
-      jsonrpc: '2.0',
-      error: { code: -32603, message: 'Internal error: the session closed before answering' },
-      id: null,
-    });
-  }
-  headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(status, headers).end(body);
 }

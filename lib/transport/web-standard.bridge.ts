@@ -5,9 +5,10 @@ import { WebRequest } from './web-request.js';
 import { writeWebResponse, type WriteOptions } from './web-response.writer.js';
 
 /**
- * Serves an Express request with a Web-standard transport, streaming its `Response`
- * (SSE included) back through Node's response. `inspect` sees the Response before it
- * is written, e.g. to learn whether an `initialize` was accepted.
+ * Serves an Express request with a Web-standard transport and writes its `Response`
+ * back through Node's response: streamed as it comes, or, with `sseAsJson`, as one JSON
+ * body. `inspect` sees the Response before it is written, e.g. to learn whether an
+ * `initialize` was accepted.
  *
  * @returns when the response is finished or the client has gone.
  */

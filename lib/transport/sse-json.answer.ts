@@ -1,0 +1,57 @@
+import { JsonRpcErrorCode, jsonRpcErrorBody } from './json-rpc-error.response.js';
+
+/**
+ * The JSON-RPC responses (results and errors) carried by an SSE body, as the JSON text
+ * they were sent as, in order; notifications and requests on the stream are left out, as
+ * a JSON answer has no room for them.
+ */
+export function jsonRpcResponsesIn(sse: string): string[] {
+  const responses: string[] = [];
+  for (const line of sse.split('\n')) {
+    if (!line.startsWith('data:')) continue;
+    const data = line.slice(5).trim();
+    if (!data) continue;
+    const message = JSON.parse(data) as Record<string, unknown>;
+    if ('result' in message || 'error' in message) responses.push(data);
+  }
+  return responses;
+}
+
+/** Headers of an SSE answer that a JSON one drops; the rest (the session id) it keeps. */
+const SSE_ONLY_HEADERS = new Set([
+  'content-type',
+  'cache-control',
+  'connection',
+  'x-accel-buffering',
+]);
+
+/** A complete HTTP answer. */
+export interface JsonAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
+
+/**
+ * The JSON answer to a POST whose SSE stream has ended (JSON response mode): its one
+ * response, or the array of them for a batch.
+ */
+export function jsonAnswerOf(
+  sse: string,
+  status: number,
+  sseHeaders: Record<string, string | string[]>,
+): JsonAnswer {
+  const headers = Object.fromEntries(
+    Object.entries(sseHeaders).filter(([name]) => !SSE_ONLY_HEADERS.has(name)),
+  );
+  headers['content-type'] = 'application/json';
+  const responses = jsonRpcResponsesIn(sse);
+  if (responses.length === 0) {
+    // The stream ended without an answer: the session was closed while the request ran.
+    const message = 'Internal error: the session closed before answering';
+    const body = JSON.stringify(jsonRpcErrorBody(JsonRpcErrorCode.InternalError, message, null));
+    return { status: 500, headers, body };
+  }
+  const body = responses.length === 1 ? responses[0] : `[${responses.join(',')}]`;
+  return { status, headers, body };
+}
