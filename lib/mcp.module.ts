@@ -52,6 +52,7 @@ import { McpRequestHandler } from './transport/mcp-request.handler.js';
     McpRequestHandler,
   ],
   exports: [
+    MCP_MODULE_OPTIONS,
     MCP_SESSION_STORE,
     MCP_SESSION_MANAGER,
     McpSessionManager,

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Injectable, type INestApplication } from '@nestjs/common';
+import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import { CACHE_MANAGER, CacheModule, type Cache } from '@nestjs/cache-manager';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import {
   CacheManagerSessionStore,
   InMemorySessionStore,
+  MCP_MODULE_OPTIONS,
   McpModule,
+  type McpModuleOptions,
   type SessionRecord,
 } from '../lib/index.js';
 import { callTool, handshake, messagesOf, post } from './fixtures/mcp-http.js';
@@ -36,6 +38,11 @@ class CountingStore extends InMemorySessionStore {
 }
 
 @Injectable()
+class ReadsOptions {
+  constructor(@Inject(MCP_MODULE_OPTIONS) readonly options: McpModuleOptions) {}
+}
+
+@Injectable()
 class NeedsSomethingMissing {
   constructor(readonly missing: CallCounter) {}
 }
@@ -43,6 +50,12 @@ class NeedsSomethingMissing {
 describe('module configuration', () => {
   const apps: Array<TestApp | INestApplication> = [];
   afterEach(async () => Promise.all(apps.splice(0).map((a) => a.close())));
+
+  it('lets an app provider inject the options as given (MCP_MODULE_OPTIONS)', async () => {
+    const app = await createTestApp({ instructions: 'read me' }, { providers: [ReadsOptions] });
+    apps.push(app);
+    expect(app.app.get(ReadsOptions).options).toMatchObject({ instructions: 'read me' });
+  });
 
   it('forRootAsync builds options from injected providers (a store on the app cache), on a custom path', async () => {
     const moduleRef = await Test.createTestingModule({
