@@ -45,8 +45,8 @@ export class CountingStore implements SessionStore {
 const TOMBSTONE = 'deleted:';
 
 /**
- * A minimal Redis session store over `@keyv/redis`, used by the bench until the module
- * ships its cache-manager store. A delete leaves a tombstone, so a late save cannot
+ * A minimal Redis session store over `@keyv/redis`, straight on Keyv (the module's
+ * `CacheManagerSessionStore` adds cache-manager on top of the same). A delete leaves a tombstone, so a late save cannot
  * revive the session; `load` reads record and tombstone in one round trip.
  */
 export class KeyvRedisSessionStore implements SessionStore {
