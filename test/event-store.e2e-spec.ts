@@ -9,8 +9,7 @@ import {
 import { ResumableProvider } from './fixtures/resumable.provider.js';
 import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Reads events until the response to `id` arrives. */
 async function readUntilResponse(sse: SseReader, id: number): Promise<EventSourceMessage[]> {

@@ -3,8 +3,7 @@ import type { Server } from 'node:http';
 import { McpSessionManager } from '../lib/index.js';
 import { callTool, handshake, toolText } from './fixtures/mcp-http.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Opens the standalone GET SSE stream of a session and keeps it open until aborted. */
 async function openStream(url: URL, sessionId: string): Promise<AbortController> {

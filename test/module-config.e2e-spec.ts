@@ -14,8 +14,7 @@ import {
 import { callTool, handshake, messagesOf, post } from './fixtures/mcp-http.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { CallCounter, TestTools } from './fixtures/test-tools.provider.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Counts every call the module makes to its store. */
 class CountingStore extends InMemorySessionStore {

@@ -2,13 +2,10 @@ import { afterAll, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import request from 'supertest';
-import { initializeRequest, messagesOf, post } from './fixtures/mcp-http.js';
+import { initializeRequest, messagesOf, post, textOf } from './fixtures/mcp-http.js';
 import { describeWithRedis, REDIS_URL, uniqueNamespace } from './fixtures/redis.js';
 import { freePort, ServerProcess } from './fixtures/server-process.js';
-
-const textOf = (result: unknown) =>
-  (result as { content: Array<{ text: string }> }).content[0].text;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 async function resume(url: URL, sessionId: string): Promise<Client> {
   const client = new Client({ name: 'multi-instance-test', version: '1.0.0' });

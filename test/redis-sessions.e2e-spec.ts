@@ -16,8 +16,8 @@ import {
   uniqueNamespace,
 } from './fixtures/redis.js';
 import { freePort } from './fixtures/server-process.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const asUser = (user: string): Record<string, string> => ({ 'x-user': user });
 const principal = (req: Request) => req.headers['x-user'] as string | undefined;
 

@@ -18,12 +18,10 @@ import {
   initializeRequest,
   messagesOf,
   post,
+  textOf,
   toolText,
 } from './fixtures/mcp-http.js';
 import request from 'supertest';
-
-const textOf = (result: unknown) =>
-  (result as { content: Array<{ text: string }> }).content[0].text;
 
 async function connect(url: URL, sessionId?: string) {
   const client = new Client(

@@ -5,9 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ServerProcess } from './fixtures/server-process.js';
-
-const textOf = (result: unknown) =>
-  (result as { content: Array<{ text: string }> }).content[0].text;
+import { textOf } from './fixtures/mcp-http.js';
 
 describe('the sample survives a restart of its process (file-backed store, no server needed)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-sample-'));
