@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
 import { McpRegistry } from './mcp.registry.js';
 
 const call = () => undefined;
@@ -45,5 +46,36 @@ describe('McpRegistry', () => {
     expect(registry.getResources()).toHaveLength(1);
     expect(registry.getResourceTemplates()).toHaveLength(1);
     expect(registry.getPrompts()).toHaveLength(1);
+  });
+
+  it('holds tool schemas as zod objects built once, which every session then shares', () => {
+    const registry = new McpRegistry();
+    const union = z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]);
+    registry.addTool({
+      source: 'A.shape',
+      options: {
+        name: 'shape',
+        description: 'd',
+        inputSchema: { city: z.string() },
+        outputSchema: { temperature: z.number() },
+      },
+      call,
+    });
+    registry.addTool({
+      source: 'A.union',
+      options: { name: 'union', description: 'd', inputSchema: union },
+      call,
+    });
+
+    const [shape, other] = registry.getTools();
+    const input = shape.options.inputSchema as z.core.$ZodObject;
+    expect(input).toBeInstanceOf(z.core.$ZodObject);
+    expect(Object.keys(input._zod.def.shape)).toEqual(['city']);
+    expect(z.safeParse(input, { city: 'Oslo' }).success).toBe(true);
+    expect(z.safeParse(input, { city: 1 }).success).toBe(false);
+    expect(shape.options.outputSchema).toBeInstanceOf(z.core.$ZodObject);
+    expect(registry.getTools()[0].options.inputSchema).toBe(input);
+    // Not an object schema: left for the SDK to handle as given.
+    expect(other.options.inputSchema).toBe(union);
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { normalizeObjectSchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { PromptOptions } from '../interfaces/prompt-options.interface.js';
 import type { ResourceOptions } from '../interfaces/resource-options.interface.js';
 import type { ResourceTemplateOptions } from '../interfaces/resource-template-options.interface.js';
@@ -40,6 +41,20 @@ function addUnique<T extends DiscoveredMethod<unknown>>(
   map.set(key, entry);
 }
 
+/**
+ * The tool with its schemas as zod objects, built once here rather than by the SDK for
+ * every session's server: zod compiles an object's parser on its first use, per object.
+ */
+function withObjectSchemas(tool: DiscoveredTool): DiscoveredTool {
+  const { inputSchema, outputSchema } = tool.options;
+  const options = {
+    ...tool.options,
+    inputSchema: normalizeObjectSchema(inputSchema) ?? inputSchema,
+    outputSchema: normalizeObjectSchema(outputSchema) ?? outputSchema,
+  };
+  return { ...tool, options };
+}
+
 /** Everything the explorer found at bootstrap; read when a session's server is built. */
 @Injectable()
 export class McpRegistry {
@@ -54,7 +69,7 @@ export class McpRegistry {
     addUnique(
       this.tools,
       tool.options.name,
-      tool,
+      withObjectSchemas(tool),
       'tool name',
       'give one of them another name with @Tool({ name })',
     );

@@ -12,7 +12,10 @@ export interface ToolOptions {
    * (`z.strictObject({...}).meta({...})`, to control the JSON Schema that is listed).
    */
   inputSchema?: ZodRawShapeCompat | AnySchema;
-  /** The shape of `structuredContent`, when the tool returns structured results. */
-  outputSchema?: ZodRawShapeCompat;
+  /**
+   * The shape of `structuredContent`, when the tool returns structured results: a zod
+   * object shape or a zod object schema.
+   */
+  outputSchema?: ZodRawShapeCompat | AnySchema;
   annotations?: ToolAnnotations;
 }
