@@ -29,16 +29,17 @@ async function post(
 
 /** The JSON-RPC error in the transport's SSE answer, if there is one. */
 function errorIn(sse: string): string | undefined {
-  const [json] = jsonRpcResponsesIn(sse);
-  if (!json) return 'empty response';
-  const { error } = JSON.parse(json) as { error?: { message?: string } };
+  const [response] = jsonRpcResponsesIn(sse);
+  if (!response) return 'empty response';
+  const { error } = response.message;
   return error ? (error.message ?? 'error') : undefined;
 }
 
 /**
  * Rebuilds the protocol state of a fresh transport and server from a stored record,
- * through the transport's public API only: the stored `initialize`, then
- * `notifications/initialized`, then the stored logging level.
+ * through public API only: the stored `initialize` through the transport's
+ * `handleRequest` (which sets up its session), `notifications/initialized` through its
+ * `onmessage`, then the stored logging level.
  */
 export async function replayInitialize(
   transport: WebStandardStreamableHTTPServerTransport,
@@ -63,16 +64,9 @@ async function replay(
   const initError = init.status === 200 ? errorIn(init.body) : `HTTP ${init.status} ${init.body}`;
   if (initError) throw new Error(`replayed initialize failed: ${initError}`);
 
-  const initialized = await post(
-    transport,
-    { jsonrpc: '2.0', method: 'notifications/initialized' },
-    record,
-  );
-  if (initialized.status !== 202) {
-    throw new Error(
-      `replayed notifications/initialized failed: HTTP ${initialized.status} ${initialized.body}`,
-    );
-  }
+  // The transport only checks a notification's headers (ours) and hands it to the
+  // server, so the stored session's `notifications/initialized` goes there directly.
+  transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/initialized' });
 
   if (record.loggingLevel) {
     const setLevel = await post(

@@ -19,7 +19,9 @@ describe('jsonRpcResponsesIn', () => {
       event('{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"x"}}', 'e2'),
       event('{"jsonrpc":"2.0","id":1,"result":{}}'),
     ].join('');
-    expect(jsonRpcResponsesIn(sse).map((json) => JSON.parse(json))).toEqual([
+    const responses = jsonRpcResponsesIn(sse);
+    expect(responses.map(({ json }) => JSON.parse(json))).toEqual(responses.map((r) => r.message));
+    expect(responses.map(({ message }) => message)).toEqual([
       { jsonrpc: '2.0', id: 2, error: { code: -32601, message: 'x' } },
       { jsonrpc: '2.0', id: 1, result: {} },
     ]);

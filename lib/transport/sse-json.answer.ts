@@ -1,18 +1,24 @@
 import { JsonRpcErrorCode, jsonRpcErrorBody } from './json-rpc-error.response.js';
 
+/** A JSON-RPC response as sent on an SSE stream: its JSON text, and what that text holds. */
+export interface SseJsonRpcResponse {
+  json: string;
+  message: { id?: unknown; result?: unknown; error?: { code?: number; message?: string } };
+}
+
 /**
- * The JSON-RPC responses (results and errors) carried by an SSE body, as the JSON text
- * they were sent as, in order; notifications and requests on the stream are left out, as
- * a JSON answer has no room for them.
+ * The JSON-RPC responses (results and errors) carried by an SSE body, in order;
+ * notifications and requests on the stream are left out, as a JSON answer has no room
+ * for them.
  */
-export function jsonRpcResponsesIn(sse: string): string[] {
-  const responses: string[] = [];
+export function jsonRpcResponsesIn(sse: string): SseJsonRpcResponse[] {
+  const responses: SseJsonRpcResponse[] = [];
   for (const line of sse.split('\n')) {
     if (!line.startsWith('data:')) continue;
-    const data = line.slice(5).trim();
-    if (!data) continue;
-    const message = JSON.parse(data) as Record<string, unknown>;
-    if ('result' in message || 'error' in message) responses.push(data);
+    const json = line.slice(5).trim();
+    if (!json) continue;
+    const message = JSON.parse(json) as SseJsonRpcResponse['message'];
+    if ('result' in message || 'error' in message) responses.push({ json, message });
   }
   return responses;
 }
@@ -45,7 +51,7 @@ export function jsonAnswerOf(
     Object.entries(sseHeaders).filter(([name]) => !SSE_ONLY_HEADERS.has(name)),
   );
   headers['content-type'] = 'application/json';
-  const responses = jsonRpcResponsesIn(sse);
+  const responses = jsonRpcResponsesIn(sse).map(({ json }) => json);
   if (responses.length === 0) {
     // The stream ended without an answer: the session was closed while the request ran.
     const message = 'Internal error: the session closed before answering';
