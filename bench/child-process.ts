@@ -156,6 +156,11 @@ export class ServerProcess {
     return this.call({ cmd: 'liveCount' });
   }
 
+  /** Latencies (ms) of `count` loads straight on the server's store, one at a time. */
+  storeLoadLatencies(count: number): Promise<number[] | undefined> {
+    return this.call({ cmd: 'storeLoadLatencies', count });
+  }
+
   /** The memory limit Node sees (cgroup) and the V8 heap size it derived at startup. */
   nodeLimits(): Promise<NodeLimits> {
     return this.call({ cmd: 'nodeLimits' });

@@ -81,6 +81,8 @@ async function main(): Promise<void> {
           return process.cpuUsage();
         case 'nodeLimits':
           return nodeLimits();
+        case 'storeLoadLatencies':
+          return server.storeLoadLatencies?.(request.count);
         case 'close':
           await server.close();
           setImmediate(() => process.exit(0));

@@ -54,6 +54,7 @@ export type ChildRequest =
   | { id: number; cmd: 'liveCount' }
   | { id: number; cmd: 'cpuUsage' }
   | { id: number; cmd: 'nodeLimits' }
+  | { id: number; cmd: 'storeLoadLatencies'; count: number }
   | { id: number; cmd: 'close' };
 
 export type ChildMessage =
@@ -68,4 +69,6 @@ export interface RunningServer {
   storeCounts?(reset: boolean): StoreCounts;
   evict?(ids: string[]): Promise<number>;
   liveCount?(): number;
+  /** Times `count` loads of unknown ids straight on the store, one at a time (ms each). */
+  storeLoadLatencies?(count: number): Promise<number[]>;
 }

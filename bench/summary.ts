@@ -82,23 +82,31 @@ function storeCallsPerRestore(r: RestoreRow): string {
 function restoreTable(restore: RestoreRow[]): string[] {
   const header = [
     'store',
+    'JIT warmed on',
     'warm p50',
     'warm p99',
     'restored p50',
     'restored p99',
     'added at p50',
+    'server CPU µs/req warm',
+    'restored',
+    'bare store load p50',
     'store calls per restore',
   ];
   const rows = restore.map((r) => [
     r.store,
+    r.jitWarmedOn,
     ms(r.warm.p50),
     ms(r.warm.p99),
     ms(r.restored.p50),
     ms(r.restored.p99),
     `+${ms(r.restored.p50 - r.warm.p50)}`,
+    r.serverCpuUsPerRequest.warm.toFixed(0),
+    r.serverCpuUsPerRequest.restored.toFixed(0),
+    r.storeLoad ? ms(r.storeLoad.p50) : '-',
     storeCallsPerRestore(r),
   ]);
-  const title = `Restore cost ((a), ${SETTINGS.restore.sessions} sessions, one request at a time)`;
+  const title = `Restore cost ((a), ${SETTINGS.restore.sessions} sessions, one request at a time; ms unless stated)`;
   return ['', title, formatTable(header, rows)];
 }
 

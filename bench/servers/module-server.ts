@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
   InMemorySessionStore,
@@ -58,5 +60,14 @@ export async function startModuleServer(config: ServerConfig): Promise<RunningSe
       return evicted;
     },
     liveCount: () => manager.liveCount,
+    storeLoadLatencies: async (count) => {
+      const latencies: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        await inner.load(randomUUID());
+        latencies.push(performance.now() - started);
+      }
+      return latencies;
+    },
   };
 }
