@@ -12,19 +12,7 @@ const MUTED_EVENT_ID = 'muted';
  * a restore) leaves nothing to replay.
  */
 export class SessionEventStore implements EventStore {
-  private static readonly byTransport = new WeakMap<object, SessionEventStore>();
   private muted = 0;
-
-  /** The store a transport was built with, if any. */
-  static of(transport: object): SessionEventStore | undefined {
-    return SessionEventStore.byTransport.get(transport);
-  }
-
-  /** Remembers that `transport` stores its events here. */
-  bindTo(transport: object): this {
-    SessionEventStore.byTransport.set(transport, this);
-    return this;
-  }
 
   constructor(
     private readonly store: McpEventStore,

@@ -1,9 +1,9 @@
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import { jsonRpcResponsesIn } from '../transport/sse-json.answer.js';
 import { WebRequest } from '../transport/web-request.js';
+import type { McpSession } from './mcp-session.js';
 
 // Never reaches the network: the transport only reads headers and the URL.
 const REPLAY_URL = 'http://session-restore.invalid/';
@@ -36,17 +36,14 @@ function errorIn(sse: string): string | undefined {
 }
 
 /**
- * Rebuilds the protocol state of a fresh transport and server from a stored record,
+ * Rebuilds the protocol state of a fresh session's transport and server from its record,
  * through public API only: the stored `initialize` through the transport's
  * `handleRequest` (which sets up its session), `notifications/initialized` through its
  * `onmessage`, then the stored logging level.
  */
-export async function replayInitialize(
-  transport: WebStandardStreamableHTTPServerTransport,
-  record: SessionRecord,
-): Promise<void> {
+export async function replayInitialize(session: McpSession): Promise<void> {
+  const { transport, record, events } = session;
   // The replayed messages are internal: none of them may become a replayable SSE event.
-  const events = SessionEventStore.of(transport);
   if (events) return events.muteDuring(() => replay(transport, record));
   return replay(transport, record);
 }

@@ -37,14 +37,13 @@ export class McpSessionFactory {
       eventStore: events,
       retryInterval: events ? this.options.sseRetryMs : undefined,
     });
-    events?.bindTo(transport);
     // The server reads the level lazily, so it sees changes made after it was built.
     const holder: { session?: McpSession } = {};
     const server = this.servers.create({
       loggingLevel: () => holder.session?.loggingLevel,
       httpContext: (requestId) => holder.session?.httpContexts.get(requestId),
     });
-    const session = (holder.session = new McpSession(record, server, transport));
+    const session = (holder.session = new McpSession(record, server, transport, events));
     await server.connect(transport);
     this.observeLoggingLevel(session);
     return session;

@@ -250,7 +250,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     if (!record || record.principal !== principal) return undefined;
     const session = await this.factory.create(record);
     try {
-      await replayInitialize(session.transport, record);
+      await replayInitialize(session);
     } catch (error) {
       await this.close(session);
       this.logger.warn(

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { McpHttpContexts } from '../context/mcp-http-context.js';
+import type { SessionEventStore } from '../events/session-event.store.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 
 /** A session live in this process: its SDK server and transport, and what they learned. */
@@ -22,6 +23,8 @@ export class McpSession {
     public record: SessionRecord,
     readonly server: McpServer,
     readonly transport: WebStandardStreamableHTTPServerTransport,
+    /** The session's view of the event store; none in JSON response mode. */
+    readonly events?: SessionEventStore,
   ) {
     this.loggingLevel = record.loggingLevel;
   }
