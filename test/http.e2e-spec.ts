@@ -107,6 +107,27 @@ describe('MCP endpoint over HTTP (supertest)', () => {
     expect(again.body.error.code).toBe(-32001);
   });
 
+  it('starts a fresh session when initialize carries an unknown Mcp-Session-Id', async () => {
+    const store = app.app.get('MCP_SESSION_STORE');
+    for (const unknown of ['0b6d1c6e-1111-4000-8000-000000000000', 'not a session id']) {
+      const init = await post(http, '/mcp', initializeRequest(8), unknown).buffer(true);
+      expect(init.status).toBe(200);
+      expect(messagesOf(init.text)[0]).toMatchObject({
+        id: 8,
+        result: { protocolVersion: PROTOCOL_VERSION, serverInfo: { name: 'test-server' } },
+      });
+      const fresh = init.headers['mcp-session-id'];
+      expect(fresh).toMatch(/^[\x21-\x7e]+$/);
+      expect(fresh).not.toBe(unknown);
+      expect(await store.load(fresh)).toMatchObject({ sessionId: fresh });
+      const call = await callTool(http, fresh, 'echo', { text: 'fresh' });
+      expect(toolText(call)).toBe('fresh');
+      // The unknown id did not come into being.
+      const stale = await post(http, '/mcp', { jsonrpc: '2.0', id: 2, method: 'ping' }, unknown);
+      expect(stale.status).toBe(404);
+    }
+  });
+
   it('answers 400 with a JSON-RPC parse error for malformed JSON', async () => {
     const res = await post(http, '/mcp', '{"jsonrpc": "2.0", "id": 1, "method": ');
     expect(res.status).toBe(400);
