@@ -2,13 +2,18 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   InjectSessionManager,
   InjectSessionStore,
   InMemorySessionStore,
   MCP_SESSION_STORE,
   McpSessionManager,
+  OnSessionRestore,
+  Tool,
+  type McpRequestContext,
   type SessionRecord,
+  type SessionRestoreMarker,
   type SessionStore,
 } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
@@ -48,6 +53,24 @@ class StoreUser {
     @InjectSessionStore() readonly store: SessionStore,
     @InjectSessionManager() readonly manager: McpSessionManager,
   ) {}
+}
+
+/** Records, in order, when its restore hook finishes and when its tool runs. */
+@Injectable()
+class RestoreOrder {
+  readonly events: string[] = [];
+
+  @OnSessionRestore()
+  async warmUp(marker: SessionRestoreMarker): Promise<void> {
+    await sleep(100); // slower than the request would be, were it not waiting for the hook
+    this.events.push(`hook ${marker.sessionId}`);
+  }
+
+  @Tool({ name: 'order_probe', description: 'Records that it ran' })
+  probe(_args: unknown, ctx: McpRequestContext): string {
+    this.events.push(`tool ${ctx.sessionId}`);
+    return 'recorded';
+  }
 }
 
 describe('session restore', () => {
@@ -258,5 +281,28 @@ describe('session restore', () => {
       sessionId: transport.sessionId,
       v: 1,
     });
+  });
+
+  it('runs the @OnSessionRestore hook to completion before the request that caused the restore', async () => {
+    const store = new InMemorySessionStore();
+    const a = await createTestApp({ sessionStore: store }, { providers: [RestoreOrder] });
+    apps.push(a);
+    const first = await connect(a.url);
+    clients.push(first.client);
+    const sessionId = first.transport.sessionId!;
+    await first.client.callTool({ name: 'order_probe', arguments: {} });
+    expect(a.app.get(RestoreOrder).events).toEqual([`tool ${sessionId}`]);
+
+    const b = await createTestApp({ sessionStore: store }, { providers: [RestoreOrder] });
+    apps.push(b);
+    const resumed = await connect(b.url, sessionId);
+    clients.push(resumed.client);
+    await resumed.client.callTool({ name: 'order_probe', arguments: {} });
+    await resumed.client.callTool({ name: 'order_probe', arguments: {} });
+    expect(b.app.get(RestoreOrder).events).toEqual([
+      `hook ${sessionId}`,
+      `tool ${sessionId}`,
+      `tool ${sessionId}`,
+    ]);
   });
 });
