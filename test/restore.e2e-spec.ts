@@ -23,6 +23,7 @@ import {
   initializeRequest,
   messagesOf,
   post,
+  PROTOCOL_VERSION,
   textOf,
   toolText,
 } from './fixtures/mcp-http.js';
@@ -304,5 +305,33 @@ describe('session restore', () => {
       `tool ${sessionId}`,
       `tool ${sessionId}`,
     ]);
+  });
+
+  it('answers 202 to a notifications/initialized re-sent on a restored session, which keeps working', async () => {
+    const store = new InMemorySessionStore();
+    const a = await start(store);
+    const sessionId = await handshake(a.app.getHttpServer());
+    const b = await start(store);
+    const http = b.app.getHttpServer();
+
+    // What openai-agents-js sends first when it resumes a session: on B, a restore.
+    for (let i = 0; i < 2; i++) {
+      const initialized = await post(
+        http,
+        '/mcp',
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        sessionId,
+      ).set('MCP-Protocol-Version', PROTOCOL_VERSION);
+      expect(initialized.status).toBe(202);
+      expect(initialized.text).toBe('');
+    }
+    expect(b.tools.restores.map((m) => m.sessionId)).toEqual([sessionId]);
+    const echo = await callTool(http, sessionId, 'echo', { text: 'after initialized' }, { id: 5 });
+    expect(messagesOf(echo.text)).toEqual([
+      { jsonrpc: '2.0', id: 5, result: { content: [{ type: 'text', text: 'after initialized' }] } },
+    ]);
+    const info = JSON.parse(toolText(await callTool(http, sessionId, 'client-info')));
+    expect(info.clientVersion).toEqual({ name: 'raw-http-client', version: '7.7.7' });
+    expect(b.tools.restores).toHaveLength(1);
   });
 });
