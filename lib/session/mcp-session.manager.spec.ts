@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { setTimeout } from 'node:timers/promises';
 import { Injectable, Logger, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { OnSessionRestore } from '../decorators/on-session-restore.decorator.js';
@@ -173,7 +174,7 @@ describe('McpSessionManager', () => {
   it('never evicts a live session while its store check is under way', async () => {
     const { manager } = await boot({ maxLiveSessions: 1, revalidateIntervalMs: 20 });
     const first = await manager.create(params);
-    await new Promise((resolve) => setTimeout(resolve, 60)); // its check is now due
+    await setTimeout(60); // its check is now due
     let open!: () => void;
     store.gate = new Promise((resolve) => (open = resolve));
     const pending = manager.get(first.id);
@@ -181,5 +182,23 @@ describe('McpSessionManager', () => {
     open();
     expect((await pending)?.session).toBe(first);
     expect((await manager.get(first.id))?.session).toBe(first);
+  });
+
+  it('stores a new logging level on the current stored record, not on a stale live copy', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params, 'alice');
+    // Another instance re-initializes the session meanwhile.
+    const b = await boot();
+    const next = { ...params, clientInfo: { name: 'unit', version: '2.0.0' } };
+    await b.manager.reinitialize(session.id, next, 'alice');
+
+    session.onLoggingLevelChange?.('debug');
+    let stored = await store.load(session.id);
+    for (let tries = 0; stored?.loggingLevel !== 'debug' && tries < 100; tries++) {
+      await setTimeout(5);
+      stored = await store.load(session.id);
+    }
+    expect(stored?.loggingLevel).toBe('debug');
+    expect(stored?.initializeParams.clientInfo.version).toBe('2.0.0');
   });
 });

@@ -10,6 +10,7 @@ import {
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeRequest,
+  type LoggingLevel,
 } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import {
@@ -17,6 +18,7 @@ import {
   type SessionRecord,
 } from '../interfaces/session-record.interface.js';
 import type { SessionRestoreMarker } from '../interfaces/session-restore-marker.interface.js';
+import { DeletedSessions } from './deleted-sessions.js';
 import { replayInitialize } from './initialize-replay.js';
 import { LiveSessionCache } from './live-session.cache.js';
 import { McpSessionFactory } from './mcp-session.factory.js';
@@ -46,8 +48,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
   private readonly logger = new Logger('McpSessionManager');
   private readonly live: LiveSessionCache;
   private readonly pending = new Map<string, Promise<ResolvedSession | undefined>>();
-  /** Ids deleted through this process, so a restore racing the delete cannot revive them. */
-  private readonly deleted = new Map<string, number>();
+  private readonly deleted: DeletedSessions;
   private readonly revalidator: SessionRevalidator;
   private timer?: NodeJS.Timeout;
 
@@ -57,6 +58,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     private readonly factory: McpSessionFactory,
     private readonly notifier: SessionRestoreNotifier,
   ) {
+    this.deleted = new DeletedSessions(options.sessionTtlMs);
     this.live = new LiveSessionCache(options.maxLiveSessions, (session) => this.close(session));
     this.revalidator = new SessionRevalidator(records, options, (session) => this.drop(session));
   }
@@ -125,7 +127,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     initializeParams: InitializeRequest['params'],
     principal?: string,
   ): Promise<ResolvedSession | undefined> {
-    if (this.isDeleted(sessionId)) return undefined;
+    if (this.deleted.has(sessionId)) return undefined;
     await this.pending.get(sessionId);
     return this.singleFlight(sessionId, async () => {
       const stored = await this.records.load(sessionId);
@@ -155,7 +157,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     const record = this.live.get(sessionId)?.record ?? (await this.records.load(sessionId));
     if (!record || record.principal !== principal) return false;
     await this.records.delete(sessionId);
-    this.markDeleted(sessionId);
+    this.deleted.add(sessionId);
     const session = this.live.remove(sessionId);
     if (session) await this.close(session);
     await this.factory.discardEvents(sessionId);
@@ -210,7 +212,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
       const current = await this.whileInFlight(session, () => this.revalidator.isCurrent(session));
       return current && session.record.principal === principal ? { session } : undefined;
     }
-    if (this.isDeleted(sessionId)) return undefined;
+    if (this.deleted.has(sessionId)) return undefined;
     const joined = this.pending.get(sessionId);
     if (!joined) return this.singleFlight(sessionId, () => this.restore(sessionId, principal));
     const resolved = await joined;
@@ -258,7 +260,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
       );
       return undefined;
     }
-    if (this.isDeleted(sessionId)) {
+    if (this.deleted.has(sessionId)) {
       await this.close(session);
       return undefined;
     }
@@ -268,8 +270,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
 
   private activate(session: McpSession): McpSession {
     session.onLoggingLevelChange = (loggingLevel) => {
-      session.record = { ...session.record, loggingLevel, updatedAt: Date.now() };
-      this.records.save(session.record).catch((error: unknown) => {
+      this.saveLoggingLevel(session, loggingLevel).catch((error: unknown) => {
         this.logger.warn(
           `Could not store the logging level of session ${session.id}: ${String(error)}`,
         );
@@ -277,6 +278,18 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     };
     this.live.add(session);
     return session;
+  }
+
+  /**
+   * Stores a new logging level on the record as stored now, since another instance may
+   * have re-initialized the session since this one was built; a session gone from the
+   * store stays gone.
+   */
+  private async saveLoggingLevel(session: McpSession, loggingLevel: LoggingLevel): Promise<void> {
+    const stored = await this.records.load(session.id);
+    if (!stored) return;
+    session.record = { ...stored, loggingLevel, updatedAt: Date.now() };
+    await this.records.save(session.record);
   }
 
   /** Periodic work: evict idle sessions, revalidate and refresh the active ones. */
@@ -296,19 +309,5 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     await session.close().catch((error: unknown) => {
       this.logger.warn(`Error while closing session ${session.id}: ${String(error)}`);
     });
-  }
-
-  private markDeleted(sessionId: string): void {
-    const now = Date.now();
-    for (const [id, expiresAt] of this.deleted) {
-      if (expiresAt > now) break;
-      this.deleted.delete(id);
-    }
-    this.deleted.set(sessionId, now + this.options.sessionTtlMs);
-  }
-
-  private isDeleted(sessionId: string): boolean {
-    const expiresAt = this.deleted.get(sessionId);
-    return expiresAt !== undefined && expiresAt > Date.now();
   }
 }
