@@ -1,19 +1,23 @@
-import { ArgumentsHost, Catch, HttpException, Inject, Logger } from '@nestjs/common';
-import { BaseExceptionFilter } from '@nestjs/core';
+import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
+import { BaseExceptionFilter, ModulesContainer } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { MCP_PATH } from '../mcp.constants.js';
 import { JsonRpcErrorCode, sendJsonRpcError } from './json-rpc-error.response.js';
 
 /**
- * Gives every error on the MCP endpoint a JSON-RPC body, including those raised before
+ * Gives every error on an MCP endpoint a JSON-RPC body, including those raised before
  * the route runs (malformed JSON, oversized bodies from the body parser); errors on any
  * other route get Nest's default handling.
+ *
+ * Each `McpModule.forRoot()` registers one, but Nest hands an error to one catch-all
+ * global filter only, so each knows the paths of every MCP endpoint in the app.
  */
 @Catch()
 export class McpExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('McpModule');
+  private paths?: string[];
 
-  constructor(@Inject(MCP_PATH) private readonly mcpPath: string) {
+  constructor(private readonly modules: ModulesContainer) {
     super();
   }
 
@@ -44,11 +48,20 @@ export class McpExceptionFilter extends BaseExceptionFilter {
   }
 
   /**
-   * The MCP path itself, or any path ending in it (so a global prefix is covered; another
+   * An MCP path itself, or any path ending in one (so a global prefix is covered; another
    * route that ends in the same segments would be answered in JSON-RPC too).
    */
   private isMcpPath(path: string): boolean {
     const normalized = path.replace(/\/+$/, '');
-    return normalized === this.mcpPath || normalized.endsWith(this.mcpPath);
+    return this.mcpPaths().some((mcpPath) => normalized.endsWith(mcpPath));
+  }
+
+  /** The `MCP_PATH` of every module instance, read once the app is up. */
+  private mcpPaths(): string[] {
+    this.paths ??= [...this.modules.values()].flatMap((module) => {
+      const path: unknown = module.providers.get(MCP_PATH)?.instance;
+      return typeof path === 'string' ? [path] : [];
+    });
+    return this.paths;
   }
 }
