@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import { CACHE_MANAGER, CacheModule, type Cache } from '@nestjs/cache-manager';
 import { Test } from '@nestjs/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Server } from 'node:http';
 import {
   CacheManagerSessionStore,
@@ -11,7 +13,7 @@ import {
   type McpModuleOptions,
   type SessionRecord,
 } from '../lib/index.js';
-import { callTool, handshake, messagesOf, post } from './fixtures/mcp-http.js';
+import { callTool, handshake, initializeRequest, messagesOf, post } from './fixtures/mcp-http.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { CallCounter, TestTools } from './fixtures/test-tools.provider.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,6 +56,21 @@ describe('module configuration', () => {
     const app = await createTestApp({ instructions: 'read me' }, { providers: [ReadsOptions] });
     apps.push(app);
     expect(app.app.get(ReadsOptions).options).toMatchObject({ instructions: 'read me' });
+  });
+
+  it('sends the instructions option to the client in the initialize result', async () => {
+    const instructions = 'Call echo with any text; it answers with the same text.';
+    const app = await createTestApp({ instructions });
+    apps.push(app);
+    const init = await post(app.app.getHttpServer(), '/mcp', initializeRequest(1)).buffer(true);
+    expect(messagesOf(init.text)[0].result.instructions).toBe(instructions);
+    const client = new Client({ name: 'instructions-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(app.url));
+    try {
+      expect(client.getInstructions()).toBe(instructions);
+    } finally {
+      await client.close();
+    }
   });
 
   it('forRootAsync builds options from injected providers (a store on the app cache), on a custom path', async () => {
