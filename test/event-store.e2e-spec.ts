@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { EventSourceMessage } from 'eventsource-parser/stream';
 import {
   InMemoryEventStore,
@@ -8,6 +10,7 @@ import {
 } from '../lib/index.js';
 import { ResumableProvider } from './fixtures/resumable.provider.js';
 import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
+import { textOf } from './fixtures/mcp-http.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -27,6 +30,23 @@ const progressOf = (events: EventSourceMessage[]) =>
     .map(messageOf)
     .filter((m) => m?.method === 'notifications/progress')
     .map((m) => m!.params.progress);
+
+/** The official client, with every HTTP request it sends recorded: method and Last-Event-ID. */
+async function recordingClient(url: URL) {
+  const requests: Array<{ method: string; lastEventId: string | null }> = [];
+  const transport = new StreamableHTTPClientTransport(url, {
+    fetch: (input, init) => {
+      requests.push({
+        method: init?.method ?? 'GET',
+        lastEventId: new Headers(init?.headers).get('last-event-id'),
+      });
+      return fetch(input, init);
+    },
+  });
+  const client = new Client({ name: 'polling-client', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, requests };
+}
 
 describe('resumable SSE streams', () => {
   let app: TestApp;
@@ -195,6 +215,37 @@ describe('resumable SSE streams', () => {
     const kept = await other.get(theirs.id);
     expect(kept.status).toBe(200);
     await kept.body?.cancel();
+  });
+
+  it('ctx.closeSSEStream() closes the stream mid-call; the SDK client resumes it with Last-Event-ID and gets the result', async () => {
+    await start({ sseRetryMs: 20 });
+    const { client, requests } = await recordingClient(app.url);
+    try {
+      const before = requests.length;
+      const result = await client.callTool({ name: 'poll', arguments: {} });
+      expect(textOf(result)).toBe('answered after the stream closed');
+      expect(app.app.get(ResumableProvider).closes).toEqual([true]);
+      const after = requests.slice(before);
+      expect(after[0]).toEqual({ method: 'POST', lastEventId: null });
+      expect(after.filter((r) => r.lastEventId !== null)).toEqual([
+        { method: 'GET', lastEventId: expect.any(String) },
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('ctx.closeSSEStream() returns false and leaves the stream open when the client cannot resume', async () => {
+    await start({ eventStore: false });
+    const { client, requests } = await recordingClient(app.url);
+    try {
+      const result = await client.callTool({ name: 'poll', arguments: {} });
+      expect(textOf(result)).toBe('answered after the stream closed');
+      expect(app.app.get(ResumableProvider).closes).toEqual([false]);
+      expect(requests.filter((r) => r.lastEventId !== null)).toEqual([]);
+    } finally {
+      await client.close();
+    }
   });
 
   it('can be turned off with eventStore: false', async () => {
