@@ -5,10 +5,13 @@ import { Test } from '@nestjs/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Server } from 'node:http';
+import { Keyv } from 'keyv';
+import request from 'supertest';
 import {
   CacheManagerSessionStore,
   InMemorySessionStore,
   MCP_MODULE_OPTIONS,
+  MCP_SESSION_KEY_PREFIX,
   McpModule,
   type McpModuleOptions,
   type SessionRecord,
@@ -111,6 +114,37 @@ describe('module configuration', () => {
     expect(
       (await post(http, '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, sessionId)).status,
     ).toBe(404);
+  });
+
+  it('writes CacheManagerSessionStore keys under the prefix provided as MCP_SESSION_KEY_PREFIX', async () => {
+    const keyv = new Keyv({ throwOnErrors: true });
+    const instance = async (prefix?: string) => {
+      const app = await createTestApp(
+        { sessionStore: CacheManagerSessionStore },
+        {
+          imports: [CacheModule.register({ isGlobal: true, stores: [keyv] })],
+          extraProviders: prefix ? [{ provide: MCP_SESSION_KEY_PREFIX, useValue: prefix }] : [],
+        },
+      );
+      apps.push(app);
+      return app.app.getHttpServer() as Server;
+    };
+    const a = await instance('tenant-7:');
+    const sessionId = await handshake(a);
+    expect(await keyv.get(`tenant-7:session:${sessionId}`)).toMatchObject({ sessionId, v: 1 });
+    expect(await keyv.get(`mcp:session:${sessionId}`)).toBeUndefined();
+
+    // Another instance finds it under the same prefix, and not under the default one.
+    const samePrefix = await instance('tenant-7:');
+    expect((await callTool(samePrefix, sessionId, 'echo', { text: 'found' })).status).toBe(200);
+    const defaultPrefix = await instance();
+    expect((await callTool(defaultPrefix, sessionId, 'echo', { text: 'x' })).status).toBe(404);
+
+    const del = await request(a).delete('/mcp').set('Mcp-Session-Id', sessionId);
+    expect(del.status).toBe(200);
+    expect(await keyv.get(`tenant-7:deleted:${sessionId}`)).toBeDefined();
+    expect(await keyv.get(`tenant-7:session:${sessionId}`)).toBeUndefined();
+    expect(await keyv.get(`mcp:deleted:${sessionId}`)).toBeUndefined();
   });
 
   it('fails at bootstrap with a message naming the invalid option', async () => {
