@@ -227,11 +227,10 @@ describe('session restore', () => {
     const call = resumed.client.callTool({ name: 'wait', arguments: {} }, undefined, {
       signal: cancel.signal,
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     cancel.abort();
     await expect(call).rejects.toThrow();
-    for (let i = 0; i < 50 && b.tools.waits.length === 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && b.tools.waits.length === 0; i++) await sleep(20);
     expect(b.tools.waits).toEqual(['aborted']);
   });
 

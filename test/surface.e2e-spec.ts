@@ -9,6 +9,7 @@ import {
   ResourceUpdatedNotificationSchema,
   type LoggingMessageNotification,
 } from '@modelcontextprotocol/sdk/types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { McpResourceSubscriptions, Resource } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { SurfaceProvider } from './fixtures/surface.provider.js';
@@ -17,7 +18,7 @@ const waitFor = async (check: () => boolean, ms = 2000) => {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
 };
 
