@@ -9,37 +9,16 @@ import { Keyv } from 'keyv';
 import request from 'supertest';
 import {
   CacheManagerSessionStore,
-  InMemorySessionStore,
   MCP_MODULE_OPTIONS,
   MCP_SESSION_KEY_PREFIX,
   McpModule,
   type McpModuleOptions,
-  type SessionRecord,
 } from '../lib/index.js';
 import { callTool, handshake, initializeRequest, messagesOf, post } from './fixtures/mcp-http.js';
+import { CountingStore } from './fixtures/counting-store.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { CallCounter, TestTools } from './fixtures/test-tools.provider.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-/** Counts every call the module makes to its store. */
-class CountingStore extends InMemorySessionStore {
-  calls = { load: 0, save: 0, delete: 0 };
-  override async load(id: string) {
-    this.calls.load++;
-    return super.load(id);
-  }
-  override async save(record: SessionRecord, ttlMs: number) {
-    this.calls.save++;
-    return super.save(record, ttlMs);
-  }
-  override async delete(id: string, ttlMs: number) {
-    this.calls.delete++;
-    return super.delete(id, ttlMs);
-  }
-  get total() {
-    return this.calls.load + this.calls.save + this.calls.delete;
-  }
-}
 
 @Injectable()
 class ReadsOptions {

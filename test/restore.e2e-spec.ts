@@ -12,10 +12,10 @@ import {
   OnSessionRestore,
   Tool,
   type McpRequestContext,
-  type SessionRecord,
   type SessionRestoreMarker,
   type SessionStore,
 } from '../lib/index.js';
+import { CountingStore } from './fixtures/counting-store.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import {
   callTool,
@@ -37,15 +37,6 @@ async function connect(url: URL, sessionId?: string) {
   const transport = new StreamableHTTPClientTransport(url, sessionId ? { sessionId } : undefined);
   await client.connect(transport);
   return { client, transport };
-}
-
-/** A store that counts loads, to show how often the manager goes to it. */
-class CountingStore extends InMemorySessionStore {
-  loads = 0;
-  override async load(sessionId: string): Promise<SessionRecord | undefined> {
-    this.loads++;
-    return super.load(sessionId);
-  }
 }
 
 @Injectable()
@@ -153,7 +144,7 @@ describe('session restore', () => {
     const sessionId = first.transport.sessionId!;
     const b = await start(store);
     const http = b.app.getHttpServer();
-    const loadsBefore = store.loads;
+    const loadsBefore = store.calls.load;
 
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -178,7 +169,7 @@ describe('session restore', () => {
       });
     });
     expect(b.tools.restores).toHaveLength(1);
-    expect(store.loads - loadsBefore).toBe(1);
+    expect(store.calls.load - loadsBefore).toBe(1);
   });
 
   it('rebuilds a session dropped from memory, and keeps a deleted one dead', async () => {
