@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { initializeRequest } from './fixtures/mcp-http.js';
+import { initializeRequest, post } from './fixtures/mcp-http.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 
 /** POSTs an initialize with the given Host / Origin headers. */
 function initialize(app: TestApp, headers: Record<string, string>) {
-  let req = request(app.app.getHttpServer())
-    .post('/mcp')
-    .set('Accept', 'application/json, text/event-stream')
-    .set('Content-Type', 'application/json');
-  for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
-  return req.send(JSON.stringify(initializeRequest(1))).buffer(true);
+  const http = app.app.getHttpServer();
+  return post(http, '/mcp', initializeRequest(1), undefined, headers).buffer(true);
 }
 
 const forbidden = { jsonrpc: '2.0', id: null, error: { code: -32000 } };

@@ -9,6 +9,7 @@ import {
   messagesOf,
   post,
   PROTOCOL_VERSION,
+  sendInitialized,
   toolText,
 } from './fixtures/mcp-http.js';
 
@@ -36,12 +37,7 @@ describe('MCP endpoint over HTTP (supertest)', () => {
       },
     });
 
-    const initialized = await post(
-      http,
-      '/mcp',
-      { jsonrpc: '2.0', method: 'notifications/initialized' },
-      sessionId,
-    );
+    const initialized = await sendInitialized(http, sessionId);
     expect(initialized.status).toBe(202);
 
     const list = await post(
@@ -172,12 +168,7 @@ describe('MCP endpoint over HTTP (supertest)', () => {
   it('treats a re-sent notifications/initialized as harmless', async () => {
     const sessionId = await handshake(http);
     for (let i = 0; i < 2; i++) {
-      const again = await post(
-        http,
-        '/mcp',
-        { jsonrpc: '2.0', method: 'notifications/initialized' },
-        sessionId,
-      );
+      const again = await sendInitialized(http, sessionId);
       expect(again.status).toBe(202);
     }
     expect(toolText(await callTool(http, sessionId, 'echo', { text: 'still here' }))).toBe(

@@ -76,17 +76,8 @@ describe('module configuration', () => {
     await app.init();
     const http = app.getHttpServer() as Server;
     const sessionId = await handshake(http, '/tools/mcp');
-    const res = await post(
-      http,
-      '/tools/mcp',
-      {
-        jsonrpc: '2.0',
-        id: 2,
-        method: 'tools/call',
-        params: { name: 'echo', arguments: { text: 'async' } },
-      },
-      sessionId,
-    ).buffer(true);
+    const options = { id: 2, path: '/tools/mcp' };
+    const res = await callTool(http, sessionId, 'echo', { text: 'async' }, options);
     expect(messagesOf(res.text)[0].result.content[0].text).toBe('async');
     const cache = app.get<Cache>(CACHE_MANAGER);
     expect(await cache.get(`mcp:session:${sessionId}`)).toMatchObject({ sessionId, v: 1 });

@@ -2,7 +2,14 @@ import { afterAll, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import request from 'supertest';
-import { initializeRequest, messagesOf, post, textOf } from './fixtures/mcp-http.js';
+import {
+  callTool,
+  initializeRequest,
+  messagesOf,
+  post,
+  sendInitialized,
+  textOf,
+} from './fixtures/mcp-http.js';
 import { describeWithRedis, REDIS_URL, uniqueNamespace } from './fixtures/redis.js';
 import { freePort, ServerProcess } from './fixtures/server-process.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,24 +94,9 @@ describeWithRedis('two sample processes sharing one Redis', () => {
     ).buffer(true);
     expect(again.status).toBe(200);
     expect(again.headers['mcp-session-id']).toBe(sessionId);
-    const initialized = await post(
-      b.url.origin,
-      '/mcp',
-      { jsonrpc: '2.0', method: 'notifications/initialized' },
-      sessionId,
-    );
+    const initialized = await sendInitialized(b.url.origin, sessionId);
     expect(initialized.status).toBe(202);
-    const call = await post(
-      b.url.origin,
-      '/mcp',
-      {
-        jsonrpc: '2.0',
-        id: 2,
-        method: 'tools/call',
-        params: { name: 'session_info', arguments: {} },
-      },
-      sessionId,
-    ).buffer(true);
+    const call = await callTool(b.url.origin, sessionId, 'session_info', {}, { id: 2 });
     // The session is live on B since the re-initialize, which B's hook logged.
     expect(messagesOf(call.text)[0].result.content[0].text).toContain(
       `Session ${sessionId}, live on this instance, served by process ${b.pid}`,

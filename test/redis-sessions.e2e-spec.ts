@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { CacheManagerSessionStore, type McpModuleOptions } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
-import { callTool, initializeRequest, messagesOf, post } from './fixtures/mcp-http.js';
+import {
+  callTool,
+  handshake,
+  initializeRequest,
+  messagesOf,
+  post,
+  sendInitialized,
+} from './fixtures/mcp-http.js';
 import {
   describeWithRedis,
   REDIS_URL,
@@ -29,17 +36,9 @@ const call = (
   headers: Record<string, string> = {},
 ) => callTool(http, sessionId, name, args as Record<string, unknown>, { headers });
 
-async function init(http: Server, headers: Record<string, string> = {}, sessionId?: string) {
-  let req = post(http, '/mcp', initializeRequest(1), sessionId);
-  for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
-  const res = await req.buffer(true);
-  expect(res.status).toBe(200);
-  const id = res.headers['mcp-session-id'];
-  let done = post(http, '/mcp', { jsonrpc: '2.0', method: 'notifications/initialized' }, id);
-  for (const [k, v] of Object.entries(headers)) done = done.set(k, v);
-  expect((await done).status).toBe(202);
-  return id as string;
-}
+/** The handshake as `headers` say, with `initialize` carrying `sessionId` if given. */
+const init = (http: Server, headers: Record<string, string> = {}, sessionId?: string) =>
+  handshake(http, '/mcp', undefined, { headers, sessionId });
 
 describeWithRedis('sessions in Redis through @nestjs/cache-manager', () => {
   const apps: TestApp[] = [];
@@ -111,12 +110,7 @@ describeWithRedis('sessions in Redis through @nestjs/cache-manager', () => {
     expect(again.status).toBe(200);
     expect(again.headers['mcp-session-id']).toBe(sessionId);
     expect(messagesOf(again.text)[0].result.serverInfo.name).toBe('test-server');
-    const initialized = await post(
-      b.http,
-      '/mcp',
-      { jsonrpc: '2.0', method: 'notifications/initialized' },
-      sessionId,
-    ).set(asUser('alice'));
+    const initialized = await sendInitialized(b.http, sessionId, { headers: asUser('alice') });
     expect(initialized.status).toBe(202);
     const echo = await call(b.http, sessionId, 'echo', { text: 'resumed' }, asUser('alice'));
     expect(messagesOf(echo.text)[0].result.content[0].text).toBe('resumed');

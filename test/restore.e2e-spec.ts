@@ -24,6 +24,7 @@ import {
   messagesOf,
   post,
   PROTOCOL_VERSION,
+  sendInitialized,
   textOf,
   toolText,
 } from './fixtures/mcp-http.js';
@@ -148,17 +149,7 @@ describe('session restore', () => {
 
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        post(
-          http,
-          '/mcp',
-          {
-            jsonrpc: '2.0',
-            id: i,
-            method: 'tools/call',
-            params: { name: 'echo', arguments: { text: `n${i}` } },
-          },
-          sessionId,
-        ).buffer(true),
+        callTool(http, sessionId, 'echo', { text: `n${i}` }, { id: i }),
       ),
     );
     responses.forEach((res, i) => {
@@ -306,12 +297,9 @@ describe('session restore', () => {
 
     // What openai-agents-js sends first when it resumes a session: on B, a restore.
     for (let i = 0; i < 2; i++) {
-      const initialized = await post(
-        http,
-        '/mcp',
-        { jsonrpc: '2.0', method: 'notifications/initialized' },
-        sessionId,
-      ).set('MCP-Protocol-Version', PROTOCOL_VERSION);
+      const initialized = await sendInitialized(http, sessionId, {
+        headers: { 'MCP-Protocol-Version': PROTOCOL_VERSION },
+      });
       expect(initialized.status).toBe(202);
       expect(initialized.text).toBe('');
     }
