@@ -10,7 +10,7 @@ import {
   type LoggingMessageNotification,
 } from '@modelcontextprotocol/sdk/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { McpResourceSubscriptions, Resource } from '../lib/index.js';
+import { McpResourceSubscriptions, McpSessionManager, Resource } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { SurfaceProvider } from './fixtures/surface.provider.js';
 
@@ -263,6 +263,11 @@ describe('server surface: resources, templates, prompts, tools and the request c
     expect(await subscriptions.notifyUpdated('config://app')).toBe(1);
     await waitFor(() => otherUpdates.length === 2);
     expect(updates).toHaveLength(3);
+
+    // A session that leaves memory is notified no more (it re-subscribes once restored).
+    const manager = app.app.get(McpSessionManager);
+    expect(await manager.evict(other.transport.sessionId as string)).toBe(true);
+    expect(await subscriptions.notifyUpdated('config://app')).toBe(0);
     await other.client.close();
   });
 });

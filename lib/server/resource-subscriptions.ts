@@ -7,20 +7,13 @@ import {
 
 /** The resource URIs one session subscribed to, and the server that notifies it. */
 export class SessionSubscriptions {
-  private readonly uris = new Set<string>();
+  /** Kept in step with the index of {@link McpResourceSubscriptions}. */
+  readonly uris = new Set<string>();
 
   constructor(private readonly server: McpServer) {}
 
   has(uri: string): boolean {
     return this.uris.has(uri);
-  }
-
-  add(uri: string): void {
-    this.uris.add(uri);
-  }
-
-  remove(uri: string): void {
-    this.uris.delete(uri);
   }
 
   /** Sends `notifications/resources/updated` if the session subscribed to `uri`. */
@@ -46,7 +39,8 @@ export class SessionSubscriptions {
  */
 @Injectable()
 export class McpResourceSubscriptions {
-  private readonly sessions = new Set<SessionSubscriptions>();
+  /** URI → the live sessions subscribed to it, so an update visits only those. */
+  private readonly subscribers = new Map<string, Set<SessionSubscriptions>>();
 
   /**
    * Answers `resources/subscribe` and `resources/unsubscribe` on `server` and declares
@@ -56,17 +50,16 @@ export class McpResourceSubscriptions {
     const session = new SessionSubscriptions(server);
     server.server.registerCapabilities({ resources: { subscribe: true } });
     server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
-      session.add(request.params.uri);
+      this.subscribe(session, request.params.uri);
       return {};
     });
     server.server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
-      session.remove(request.params.uri);
+      this.unsubscribe(session, request.params.uri);
       return {};
     });
-    this.sessions.add(session);
     const previous = server.server.onclose;
     server.server.onclose = () => {
-      this.sessions.delete(session);
+      for (const uri of [...session.uris]) this.unsubscribe(session, uri);
       previous?.();
     };
     return session;
@@ -78,7 +71,22 @@ export class McpResourceSubscriptions {
    * @returns how many sessions were notified.
    */
   async notifyUpdated(uri: string): Promise<number> {
-    const sent = await Promise.all([...this.sessions].map((s) => s.notify(uri).catch(() => false)));
+    const sessions = [...(this.subscribers.get(uri) ?? [])];
+    const sent = await Promise.all(sessions.map((s) => s.notify(uri).catch(() => false)));
     return sent.filter(Boolean).length;
+  }
+
+  private subscribe(session: SessionSubscriptions, uri: string): void {
+    session.uris.add(uri);
+    let sessions = this.subscribers.get(uri);
+    if (!sessions) this.subscribers.set(uri, (sessions = new Set()));
+    sessions.add(session);
+  }
+
+  private unsubscribe(session: SessionSubscriptions, uri: string): void {
+    session.uris.delete(uri);
+    const sessions = this.subscribers.get(uri);
+    sessions?.delete(session);
+    if (sessions?.size === 0) this.subscribers.delete(uri);
   }
 }
