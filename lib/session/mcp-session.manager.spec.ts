@@ -201,4 +201,16 @@ describe('McpSessionManager', () => {
     expect(stored?.loggingLevel).toBe('debug');
     expect(stored?.initializeParams.clientInfo.version).toBe('2.0.0');
   });
+
+  it('never evicts a session between its lookup and the acquire of the request that looked it up', async () => {
+    const { manager } = await boot({ maxLiveSessions: 1 });
+    const first = await manager.create(params);
+    const lookup = manager.get(first.id);
+    await manager.create(params); // over the cap: evicts the least recently used idle session
+    const resolved = await lookup;
+    expect(resolved?.session).toBe(first);
+    manager.acquire(first)();
+    expect(manager.isLive(first.id)).toBe(true);
+    expect(first.server.isConnected()).toBe(true);
+  });
 });

@@ -221,13 +221,17 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     return retried ? undefined : this.resolve(sessionId, principal, true);
   }
 
-  /** Runs `work` with the session counted in flight, so no eviction closes it meanwhile. */
+  /**
+   * Runs `work` with the session counted in flight, so no eviction closes it meanwhile,
+   * and one turn of the event loop more: the request that looked the session up
+   * acquires it before then, so no eviction can pick it in between either.
+   */
   private async whileInFlight<T>(session: McpSession, work: () => Promise<T>): Promise<T> {
     session.inFlight++;
     try {
       return await work();
     } finally {
-      session.inFlight--;
+      setImmediate(() => session.inFlight--);
     }
   }
 
