@@ -281,6 +281,9 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
       });
     };
     this.live.add(session);
+    // Held like a looked-up session (see whileInFlight) until its requests acquire it.
+    session.inFlight++;
+    setImmediate(() => session.inFlight--);
     return session;
   }
 
