@@ -27,7 +27,7 @@ export class LiveSessionCache {
   add(session: McpSession): void {
     this.sessions.delete(session.id);
     this.sessions.set(session.id, session);
-    this.enforceLimit(session);
+    this.trim(session);
   }
 
   /** Marks a session as just used. */
@@ -57,8 +57,11 @@ export class LiveSessionCache {
     return idle;
   }
 
-  /** Evicts the least recently used idle sessions; never `added`, which is about to serve. */
-  private enforceLimit(added: McpSession): void {
+  /**
+   * Over `maxSize`, evicts the least recently used sessions with nothing in flight;
+   * never `added`, which is about to serve.
+   */
+  trim(added?: McpSession): void {
     if (this.sessions.size <= this.maxSize) return;
     for (const session of this.sessions.values()) {
       if (this.sessions.size <= this.maxSize) return;

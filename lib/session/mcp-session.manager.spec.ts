@@ -213,4 +213,21 @@ describe('McpSessionManager', () => {
     expect(manager.isLive(first.id)).toBe(true);
     expect(first.server.isConnected()).toBe(true);
   });
+
+  it('goes back under the live cap once what kept it over is released', async () => {
+    const { manager } = await boot({ maxLiveSessions: 1 });
+    const first = await manager.create(params);
+    const releaseFirst = manager.acquire(first);
+    const second = await manager.create(params);
+    const releaseSecond = manager.acquire(second);
+    await setTimeout(5);
+    expect(manager.liveCount).toBe(2); // both in flight
+    releaseFirst();
+    expect(manager.liveCount).toBe(1);
+    expect(manager.isLive(second.id)).toBe(true);
+    await setTimeout(5);
+    expect(first.server.isConnected()).toBe(false);
+    releaseSecond();
+    expect(manager.isLive(second.id)).toBe(true);
+  });
 });

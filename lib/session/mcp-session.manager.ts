@@ -187,8 +187,8 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     return () => {
       if (released) return;
       released = true;
-      session.inFlight--;
       session.lastActivity = Date.now();
+      this.release(session);
     };
   }
 
@@ -231,7 +231,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     try {
       return await work();
     } finally {
-      setImmediate(() => session.inFlight--);
+      setImmediate(() => this.release(session));
     }
   }
 
@@ -283,8 +283,14 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
     this.live.add(session);
     // Held like a looked-up session (see whileInFlight) until its requests acquire it.
     session.inFlight++;
-    setImmediate(() => session.inFlight--);
+    setImmediate(() => this.release(session));
     return session;
+  }
+
+  /** Ends one in-flight count; sessions it kept over the live cap may leave now. */
+  private release(session: McpSession): void {
+    session.inFlight--;
+    if (session.inFlight === 0) this.live.trim();
   }
 
   /**
