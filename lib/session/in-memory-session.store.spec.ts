@@ -43,4 +43,25 @@ describe('InMemorySessionStore', () => {
     expect(await store.load('unknown')).toBeUndefined();
     await expect(store.delete('unknown', 1000)).resolves.toBeUndefined();
   });
+
+  it('returns every record as saved, whether its params are shared, distinct or beyond the pool', async () => {
+    const store = new InMemorySessionStore();
+    const saved = Array.from({ length: 700 }, (_, i) => {
+      const base = record(`p${i}`);
+      // Two client builds that the other sessions share, then ~5,000-character
+      // params of their own, more than the pool's 1,000,000 characters hold.
+      const name = i % 3 === 2 ? `client-${i}-${'x'.repeat(5_000)}` : `client-${i % 3}`;
+      return {
+        ...base,
+        initializeParams: { ...base.initializeParams, clientInfo: { name, version: '1' } },
+        principal: i % 2 ? `user-${i}` : undefined,
+        loggingLevel: i % 5 ? undefined : ('debug' as const),
+      };
+    });
+    for (const r of saved) await store.save(r, 60_000);
+    for (const r of saved) {
+      expect(await store.load(r.sessionId)).toEqual(JSON.parse(JSON.stringify(r)));
+    }
+    store.onModuleDestroy();
+  });
 });

@@ -2,27 +2,37 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import type { SessionStore } from '../interfaces/session-store.interface.js';
 import { flatCopy } from '../utils/flat-copy.util.js';
+import { StringPool } from '../utils/string-pool.util.js';
 
 const SWEEP_INTERVAL_MS = 60_000;
+/** Room for the distinct initialize params of many client builds (name, version, capabilities). */
+const PARAMS_POOL_CHARS = 1_000_000;
 
 /**
- * One string per session, as kept in the map: the expiry time, then the record as JSON
- * without its id (the map key), or nothing more for a tombstone. A store that holds
- * every session of the process stays small this way.
+ * Each session is one string in the map: its expiry time, then `#` and the index of its
+ * initialize params in a pool (or nothing, for a tombstone), then the record as JSON
+ * without its id (the map key) and without pooled params. Sessions of the same client
+ * build carry identical params, kept once this way.
  */
-const encode = (expiresAt: number, record?: SessionRecord): string =>
-  record ? `${expiresAt}${JSON.stringify({ ...record, sessionId: undefined })}` : `${expiresAt}`;
-
 interface Entry {
   expiresAt: number;
-  /** The record without its id; absent for a tombstone. */
+  /** The record without its id (and without its params when they are pooled). */
   json?: string;
+  paramsIndex?: number;
 }
 
 function decode(entry: string): Entry {
   const brace = entry.indexOf('{');
   if (brace === -1) return { expiresAt: Number(entry) };
-  return { expiresAt: Number(entry.slice(0, brace)), json: entry.slice(brace) };
+  const head = entry.slice(0, brace);
+  const hash = head.indexOf('#');
+  const json = entry.slice(brace);
+  if (hash === -1) return { expiresAt: Number(head), json };
+  return {
+    expiresAt: Number(head.slice(0, hash)),
+    json,
+    paramsIndex: Number(head.slice(hash + 1)),
+  };
 }
 
 /**
@@ -32,12 +42,16 @@ function decode(entry: string): Entry {
 @Injectable()
 export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
   private readonly entries = new Map<string, string>();
+  private readonly params = new StringPool(PARAMS_POOL_CHARS);
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
 
   async load(sessionId: string): Promise<SessionRecord | undefined> {
-    const json = this.current(sessionId)?.json;
-    if (json === undefined) return undefined;
-    return { ...(JSON.parse(json) as SessionRecord), sessionId };
+    const entry = this.current(sessionId);
+    if (entry?.json === undefined) return undefined;
+    const record = JSON.parse(entry.json) as SessionRecord;
+    const params = entry.paramsIndex === undefined ? undefined : this.params.at(entry.paramsIndex);
+    if (params !== undefined) record.initializeParams = JSON.parse(params);
+    return { ...record, sessionId };
   }
 
   async loadMany(sessionIds: string[]): Promise<Array<SessionRecord | undefined>> {
@@ -47,11 +61,11 @@ export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
   async save(record: SessionRecord, ttlMs: number): Promise<void> {
     const current = this.current(record.sessionId);
     if (current && current.json === undefined) return;
-    this.entries.set(flatCopy(record.sessionId), encode(Date.now() + ttlMs, record));
+    this.entries.set(flatCopy(record.sessionId), this.encode(Date.now() + ttlMs, record));
   }
 
   async delete(sessionId: string, ttlMs: number): Promise<void> {
-    this.entries.set(flatCopy(sessionId), encode(Date.now() + ttlMs));
+    this.entries.set(flatCopy(sessionId), `${Date.now() + ttlMs}`);
   }
 
   /** Number of entries held (records and deletion markers), expired ones until the next sweep. */
@@ -61,6 +75,14 @@ export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
+  }
+
+  private encode(expiresAt: number, record: SessionRecord): string {
+    // JSON leaves `sessionId: undefined` out: the id is the map key.
+    const { initializeParams, ...rest } = { ...record, sessionId: undefined };
+    const index = this.params.indexOf(JSON.stringify(initializeParams));
+    if (index === undefined) return `${expiresAt}${JSON.stringify({ ...rest, initializeParams })}`;
+    return `${expiresAt}#${index}${JSON.stringify(rest)}`;
   }
 
   /** The unexpired entry of a session, decoded. */
