@@ -64,7 +64,7 @@ export const SETTINGS = SMOKE
       },
     }
   : {
-      warm: { sessions: 100, connections: 50, rounds: 3, warmupSeconds: 2, seconds: 8 },
+      warm: { sessions: 100, connections: 50, rounds: 5, warmupSeconds: 2, seconds: 8 },
       create: { connections: 20, rounds: 3, warmupSeconds: 2, seconds: 6 },
       restore: { sessions: 300, jitWarmupCalls: 2_000, jitWarmupRestores: 2_000 },
       memory: { sessions: 5_000 },
