@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { InMemorySessionStore, McpSessionManager, type SessionStore } from '../lib/index.js';
 import { callTool, messagesOf, textOf } from './fixtures/mcp-http.js';
-import { createTestApp, type TestApp } from './fixtures/test-app.js';
+import { closedAfterEach, createTestApp } from './fixtures/test-app.js';
 
 /** The app's authentication: puts the user named by `x-user` on `req.user`, as a guard would. */
 @Injectable()
@@ -24,12 +24,7 @@ class UserFromHeader implements CanActivate {
 const as = (user?: string): Record<string, string> => (user ? { 'x-user': user } : {});
 
 describe('default principal (req.user) binds a session to its user', () => {
-  const apps: TestApp[] = [];
-  const clients: Client[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await Promise.all(apps.splice(0).map((a) => a.close()));
-  });
+  const { apps, clients } = closedAfterEach();
 
   const start = async (store: SessionStore) => {
     // No `principal` option: the module's default reads what the guard put on req.user.

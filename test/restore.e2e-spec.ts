@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -16,7 +16,7 @@ import {
   type SessionStore,
 } from '../lib/index.js';
 import { CountingStore } from './fixtures/counting-store.js';
-import { createTestApp, type TestApp } from './fixtures/test-app.js';
+import { closedAfterEach, createTestApp } from './fixtures/test-app.js';
 import {
   callTool,
   handshake,
@@ -67,12 +67,7 @@ class RestoreOrder {
 }
 
 describe('session restore', () => {
-  const apps: TestApp[] = [];
-  const clients: Client[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await Promise.all(apps.splice(0).map((a) => a.close()));
-  });
+  const { apps, clients } = closedAfterEach();
   const start = async (store: SessionStore) => {
     const app = await createTestApp({ sessionStore: store });
     apps.push(app);
