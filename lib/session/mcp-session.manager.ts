@@ -10,7 +10,6 @@ import {
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeRequest,
-  type LoggingLevel,
 } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import {
@@ -181,14 +180,11 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
    * a session with anything in flight is never evicted.
    */
   acquire(session: McpSession): () => void {
-    session.inFlight++;
     this.live.touch(session);
-    let released = false;
+    const release = this.hold(session);
     return () => {
-      if (released) return;
-      released = true;
       session.lastActivity = Date.now();
-      this.release(session);
+      release();
     };
   }
 
@@ -209,7 +205,7 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
   ): Promise<ResolvedSession | undefined> {
     const session = this.live.get(sessionId);
     if (session) {
-      const current = await this.whileInFlight(session, () => this.revalidator.isCurrent(session));
+      const current = await this.whileHeld(session, () => this.revalidator.isCurrent(session));
       return current && session.record.principal === principal ? { session } : undefined;
     }
     if (this.deleted.has(sessionId)) return undefined;
@@ -222,16 +218,16 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
   }
 
   /**
-   * Runs `work` with the session counted in flight, so no eviction closes it meanwhile,
-   * and one turn of the event loop more: the request that looked the session up
-   * acquires it before then, so no eviction can pick it in between either.
+   * Runs `work` with the session held (see {@link hold}), and keeps it held one turn of
+   * the event loop more: the request that looked the session up acquires it before then,
+   * so no eviction can pick it in between.
    */
-  private async whileInFlight<T>(session: McpSession, work: () => Promise<T>): Promise<T> {
-    session.inFlight++;
+  private async whileHeld<T>(session: McpSession, work: () => Promise<T>): Promise<T> {
+    const release = this.hold(session);
     try {
       return await work();
     } finally {
-      setImmediate(() => this.release(session));
+      setImmediate(release);
     }
   }
 
@@ -274,35 +270,35 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
 
   private activate(session: McpSession): McpSession {
     session.onLoggingLevelChange = (loggingLevel) => {
-      this.saveLoggingLevel(session, loggingLevel).catch((error: unknown) => {
-        this.logger.warn(
-          `Could not store the logging level of session ${session.id}: ${String(error)}`,
-        );
-      });
+      this.records.saveLoggingLevel(session.id, loggingLevel).then(
+        (record) => {
+          if (record) session.record = record;
+        },
+        (error: unknown) =>
+          this.logger.warn(
+            `Could not store the logging level of session ${session.id}: ${String(error)}`,
+          ),
+      );
     };
     this.live.add(session);
-    // Held like a looked-up session (see whileInFlight) until its requests acquire it.
-    session.inFlight++;
-    setImmediate(() => this.release(session));
+    // Held like a looked-up session (see whileHeld) until its requests acquire it.
+    setImmediate(this.hold(session));
     return session;
   }
 
-  /** Ends one in-flight count; sessions it kept over the live cap may leave now. */
-  private release(session: McpSession): void {
-    session.inFlight--;
-    if (session.inFlight === 0) this.live.trim();
-  }
-
   /**
-   * Stores a new logging level on the record as stored now, since another instance may
-   * have re-initialized the session since this one was built; a session gone from the
-   * store stays gone.
+   * Counts the session in flight, so no eviction picks it, until the returned function
+   * is called (once counts); sessions it kept over the live cap may leave then.
    */
-  private async saveLoggingLevel(session: McpSession, loggingLevel: LoggingLevel): Promise<void> {
-    const stored = await this.records.load(session.id);
-    if (!stored) return;
-    session.record = { ...stored, loggingLevel, updatedAt: Date.now() };
-    await this.records.save(session.record);
+  private hold(session: McpSession): () => void {
+    session.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      session.inFlight--;
+      if (session.inFlight === 0) this.live.trim();
+    };
   }
 
   /** Periodic work: evict idle sessions, revalidate and refresh the active ones. */

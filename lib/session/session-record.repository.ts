@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_SESSION_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
@@ -37,6 +38,23 @@ export class SessionRecordRepository {
 
   async save(record: SessionRecord): Promise<void> {
     await this.call('save', () => this.store.save(record, this.options.sessionTtlMs));
+  }
+
+  /**
+   * Stores a new logging level on the record as stored now (another instance may have
+   * re-initialized the session since); a session gone from the store stays gone.
+   *
+   * @returns the record stored, or `undefined` when there was none.
+   */
+  async saveLoggingLevel(
+    sessionId: string,
+    loggingLevel: LoggingLevel,
+  ): Promise<SessionRecord | undefined> {
+    const stored = await this.load(sessionId);
+    if (!stored) return undefined;
+    const record = { ...stored, loggingLevel, updatedAt: Date.now() };
+    await this.save(record);
+    return record;
   }
 
   async delete(sessionId: string): Promise<void> {
