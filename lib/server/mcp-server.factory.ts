@@ -19,7 +19,6 @@ import { toReadResourceResult } from './resource-result.mapper.js';
 import { toCallToolResult } from './tool-result.mapper.js';
 import { LazyJsonSchemaValidator } from './lazy-json-schema.validator.js';
 
-/** Builds the SDK server of one session from what the registry holds. */
 type ArgsHandler<T> = (args: unknown, extra: SdkRequestExtra) => Promise<T>;
 
 /**
@@ -30,6 +29,7 @@ function withArgs<T>(hasSchema: boolean, run: ArgsHandler<T>) {
   return hasSchema ? run : (extra: SdkRequestExtra) => run({}, extra);
 }
 
+/** Builds the SDK server of one session from what the registry holds. */
 @Injectable()
 export class McpServerFactory {
   constructor(

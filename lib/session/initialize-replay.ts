@@ -22,7 +22,7 @@ async function post(
     headers['mcp-session-id'] = record.sessionId;
     headers['mcp-protocol-version'] = record.protocolVersion;
   }
-  const request = new WebRequest({ method: 'POST', url: REPLAY_URL, headers, body: message });
+  const request = new WebRequest({ method: 'POST', url: REPLAY_URL, headers });
   const response = await transport.handleRequest(request.asRequest(), { parsedBody: message });
   return { status: response.status, body: await response.text() };
 }

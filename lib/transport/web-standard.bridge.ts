@@ -24,7 +24,6 @@ export async function serveWithTransport(
     method: req.method,
     url: `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl}`,
     headers: req.headers,
-    body: parsedBody,
   });
   const response = await transport.handleRequest(request.asRequest(), { parsedBody });
   await inspect?.(response);
