@@ -60,8 +60,11 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   private readonly maxTotal: number;
   private readonly sessions = new Map<string, Map<string, StoredStream>>();
   private readonly index = new Map<string, StoredEvent>();
-  /** Every event in the order stored, dropped ones included until `head` passes them. */
-  private queue: StoredEvent[] = [];
+  /**
+   * Every event in the order stored. Slots before `head` are emptied as it passes them, so
+   * dropped events are not kept alive; dropped ones after it wait for `compact`.
+   */
+  private queue: Array<StoredEvent | undefined> = [];
   private head = 0;
   /** Event ids start with a per-process prefix, so ids of a previous process never match. */
   private readonly prefix = randomBytes(6).toString('base64url');
@@ -78,13 +81,16 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     const at = Date.now();
     const stream = this.streamOf(sessionId, streamId);
     const event: StoredEvent = {
-      id: `${this.prefix}-${(++this.seq).toString(36)}`,
+      // `join` makes a flat string, where concatenation would keep its pieces.
+      id: [this.prefix, (++this.seq).toString(36)].join('-'),
       json: JSON.stringify(message),
       at,
       stream,
       kept: true,
     };
-    stream.events.push(event);
+    // Most streams get one event: an array literal is sized for it, a push reserves 16.
+    if (stream.events.length === 0) stream.events = [event];
+    else stream.events.push(event);
     this.index.set(event.id, event);
     this.queue.push(event);
     if (stream.events.length > this.maxPerStream) this.drop(stream.events[0]);
@@ -146,8 +152,11 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
 
   /** The oldest event still kept; the caller knows there is one. */
   private oldest(): StoredEvent {
-    while (!this.queue[this.head].kept) this.head++;
-    return this.queue[this.head];
+    for (;;) {
+      const event = this.queue[this.head] as StoredEvent;
+      if (event.kept) return event;
+      this.queue[this.head++] = undefined;
+    }
   }
 
   /** Drops events past the age bound, oldest first. */
@@ -181,7 +190,7 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     if (this.queue.length - this.head <= 2 * this.index.size + 1024) {
       if (this.head < 1024 || this.head * 2 < this.queue.length) return;
     }
-    this.queue = this.queue.slice(this.head).filter((event) => event.kept);
+    this.queue = this.queue.slice(this.head).filter((event) => event?.kept);
     this.head = 0;
   }
 
