@@ -5,33 +5,31 @@ import { flatCopy } from '../utils/flat-copy.util.js';
 import { StringPool } from '../utils/string-pool.util.js';
 
 const SWEEP_INTERVAL_MS = 60_000;
-/** Room for the distinct initialize params of many client builds (name, version, capabilities). */
-const PARAMS_POOL_CHARS = 1_000_000;
+/** Room for the distinct record shapes of many client builds and principals. */
+const SHAPES_POOL_CHARS = 1_000_000;
 
 /**
- * Each session is one string in the map: its expiry time, then `#` and the index of its
- * initialize params in a pool (or nothing, for a tombstone), then the record as JSON
- * without its id (the map key) and without pooled params. Sessions of the same client
- * build carry identical params, kept once this way.
+ * Each session is one flat string in the map: `expiresAt` alone for a tombstone, else
+ * `expiresAt#createdAt#updatedAt#shape`, where the shape (the record without its id and
+ * times: initialize params, protocol version, principal, logging level) is an index into
+ * a pool, or the shape's JSON once the pool is full. Sessions of one client build and
+ * user share a shape, kept once: about 160 bytes a session instead of 350.
  */
-interface Entry {
-  expiresAt: number;
-  /** The record without its id (and without its params when they are pooled). */
-  json?: string;
-  paramsIndex?: number;
-}
+type Entry =
+  | { expiresAt: number; shape?: undefined }
+  /** `shape`: a pool index, or JSON (starting with `{`). */
+  | { expiresAt: number; createdAt: number; updatedAt: number; shape: string };
 
 function decode(entry: string): Entry {
-  const brace = entry.indexOf('{');
-  if (brace === -1) return { expiresAt: Number(entry) };
-  const head = entry.slice(0, brace);
-  const hash = head.indexOf('#');
-  const json = entry.slice(brace);
-  if (hash === -1) return { expiresAt: Number(head), json };
+  const first = entry.indexOf('#');
+  if (first === -1) return { expiresAt: Number(entry) };
+  const second = entry.indexOf('#', first + 1);
+  const third = entry.indexOf('#', second + 1);
   return {
-    expiresAt: Number(head.slice(0, hash)),
-    json,
-    paramsIndex: Number(head.slice(hash + 1)),
+    expiresAt: Number(entry.slice(0, first)),
+    createdAt: Number(entry.slice(first + 1, second)),
+    updatedAt: Number(entry.slice(second + 1, third)),
+    shape: entry.slice(third + 1),
   };
 }
 
@@ -42,16 +40,16 @@ function decode(entry: string): Entry {
 @Injectable()
 export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
   private readonly entries = new Map<string, string>();
-  private readonly params = new StringPool(PARAMS_POOL_CHARS);
+  private readonly shapes = new StringPool(SHAPES_POOL_CHARS);
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
 
   async load(sessionId: string): Promise<SessionRecord | undefined> {
     const entry = this.current(sessionId);
-    if (entry?.json === undefined) return undefined;
-    const record = JSON.parse(entry.json) as SessionRecord;
-    const params = entry.paramsIndex === undefined ? undefined : this.params.at(entry.paramsIndex);
-    if (params !== undefined) record.initializeParams = JSON.parse(params);
-    return { ...record, sessionId };
+    if (entry?.shape === undefined) return undefined;
+    const { shape, createdAt, updatedAt } = entry;
+    const json = shape.startsWith('{') ? shape : this.shapes.at(Number(shape));
+    if (json === undefined) return undefined;
+    return { ...(JSON.parse(json) as SessionRecord), sessionId, createdAt, updatedAt };
   }
 
   async loadMany(sessionIds: string[]): Promise<Array<SessionRecord | undefined>> {
@@ -60,12 +58,12 @@ export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
 
   async save(record: SessionRecord, ttlMs: number): Promise<void> {
     const current = this.current(record.sessionId);
-    if (current && current.json === undefined) return;
+    if (current && current.shape === undefined) return;
     this.entries.set(flatCopy(record.sessionId), this.encode(Date.now() + ttlMs, record));
   }
 
   async delete(sessionId: string, ttlMs: number): Promise<void> {
-    this.entries.set(flatCopy(sessionId), `${Date.now() + ttlMs}`);
+    this.entries.set(flatCopy(sessionId), String(Date.now() + ttlMs));
   }
 
   /** Number of entries held (records and deletion markers), expired ones until the next sweep. */
@@ -77,12 +75,17 @@ export class InMemorySessionStore implements SessionStore, OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
+  /** A flat string: `join` makes one, where concatenation would keep its pieces. */
   private encode(expiresAt: number, record: SessionRecord): string {
-    // JSON leaves `sessionId: undefined` out: the id is the map key.
-    const { initializeParams, ...rest } = { ...record, sessionId: undefined };
-    const index = this.params.indexOf(JSON.stringify(initializeParams));
-    if (index === undefined) return `${expiresAt}${JSON.stringify({ ...rest, initializeParams })}`;
-    return `${expiresAt}#${index}${JSON.stringify(rest)}`;
+    // JSON leaves the `undefined`s out.
+    const shape = JSON.stringify({
+      ...record,
+      sessionId: undefined,
+      createdAt: undefined,
+      updatedAt: undefined,
+    });
+    const index = this.shapes.indexOf(shape);
+    return [expiresAt, record.createdAt, record.updatedAt, index ?? shape].join('#');
   }
 
   /** The unexpired entry of a session, decoded. */
