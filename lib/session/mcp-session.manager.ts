@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   type BeforeApplicationShutdown,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import {
@@ -43,13 +44,15 @@ const negotiate = (requested: string) =>
  * Methods that touch the store throw `SessionStoreUnavailableError` when it fails.
  */
 @Injectable()
-export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdown {
+export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('McpSessionManager');
   private readonly live: LiveSessionCache;
   private readonly pending = new Map<string, Promise<ResolvedSession | undefined>>();
   private readonly deleted: DeletedSessions;
   private readonly revalidator: SessionRevalidator;
   private timer?: NodeJS.Timeout;
+  /** The round of periodic work in progress, if any. */
+  private maintenance?: Promise<void>;
 
   constructor(
     private readonly records: SessionRecordRepository,
@@ -74,12 +77,23 @@ export class McpSessionManager implements OnModuleInit, BeforeApplicationShutdow
   onModuleInit(): void {
     // Twice per interval, so active sessions are rechecked before a request would have to.
     const every = Math.min(this.options.revalidateIntervalMs / 2, this.options.idleTimeoutMs);
-    this.timer = setInterval(() => void this.maintain(), every).unref();
+    this.timer = setInterval(() => {
+      this.maintenance ??= this.maintain().finally(() => (this.maintenance = undefined));
+    }, every).unref();
+  }
+
+  /**
+   * Stops the periodic store work before the modules it depends on shut down (a cache
+   * whose Redis client, used after it disconnected, would connect again and keep the
+   * process alive).
+   */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.maintenance;
   }
 
   /** Closes live sessions (and their open SSE streams) so the HTTP server can stop. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
     await Promise.all([...this.live.values()].map((session) => this.drop(session)));
   }
 

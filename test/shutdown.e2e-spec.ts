@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { Global, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CountingStore } from './fixtures/counting-store.js';
+import { createTestApp } from './fixtures/test-app.js';
+
+const store = new CountingStore();
+
+/**
+ * Shuts down slowly, as `@nestjs/cache-manager` does while its Keyv stores disconnect
+ * (a Redis client used after that connects again, and keeps the process from exiting).
+ * Global modules are destroyed after the modules that import them.
+ */
+@Injectable()
+class SlowShutdown implements OnModuleDestroy {
+  storeCallsWhenStarted?: number;
+
+  async onModuleDestroy(): Promise<void> {
+    this.storeCallsWhenStarted = store.total;
+    await sleep(200);
+  }
+}
+
+@Global()
+@Module({ providers: [SlowShutdown], exports: [SlowShutdown] })
+class SlowShutdownModule {}
+
+describe('shutdown', () => {
+  it('stops the periodic store work before the other modules shut down', async () => {
+    // Revalidation every 20 ms: a live session with a request or stream open is checked each time.
+    const test = await createTestApp(
+      { sessionStore: store, revalidateIntervalMs: 40 },
+      { imports: [SlowShutdownModule] },
+    );
+    const client = new Client({ name: 'shutdown-client', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(test.url));
+    await client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+    const callsBefore = store.total;
+    await sleep(100);
+    expect(store.total).toBeGreaterThan(callsBefore); // the sweep does run while the app is up
+
+    const slow = test.app.get(SlowShutdown);
+    await test.close();
+    await client.close();
+    expect(slow.storeCallsWhenStarted).toBeDefined();
+    expect(store.total).toBe(slow.storeCallsWhenStarted);
+    store.onModuleDestroy();
+  });
+});
