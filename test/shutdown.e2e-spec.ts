@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { Global, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -46,6 +46,36 @@ describe('shutdown', () => {
     await client.close();
     expect(slow.storeCallsWhenStarted).toBeDefined();
     expect(store.total).toBe(slow.storeCallsWhenStarted);
-    store.onModuleDestroy();
   });
+
+  it('answers 503 to requests that need the store once shutdown has begun', async () => {
+    const test = await createTestApp({ sessionStore: store }, { imports: [SlowShutdownModule] });
+    const closing = test.close();
+    await sleep(50); // the HTTP server still takes requests while modules are destroyed
+    const callsBefore = store.total;
+    const response = await fetch(test.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'c', version: '1' },
+        },
+      }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: -32000 } });
+    expect(store.total).toBe(callsBefore);
+    await closing;
+  });
+
+  afterAll(() => store.onModuleDestroy());
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_SESSION_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
@@ -9,11 +9,15 @@ import { SessionStoreUnavailableError } from './session-store-unavailable.error.
 
 /**
  * The session manager's only way to the store: bounds every call in time, turns failures
- * into {@link SessionStoreUnavailableError}, and validates what comes back.
+ * into {@link SessionStoreUnavailableError}, and validates what comes back. Once the
+ * application shuts down it leaves the store alone: the modules the store depends on are
+ * destroyed next (a Keyv Redis client used after its cache disconnected it connects
+ * again, and keeps the process alive), so requests still arriving get 503.
  */
 @Injectable()
-export class SessionRecordRepository {
+export class SessionRecordRepository implements OnModuleDestroy {
   private readonly logger = new Logger('McpSessionStore');
+  private shuttingDown = false;
 
   constructor(
     @Inject(MCP_SESSION_STORE) private readonly store: SessionStore,
@@ -61,6 +65,10 @@ export class SessionRecordRepository {
     await this.call('delete', () => this.store.delete(sessionId, this.options.sessionTtlMs));
   }
 
+  onModuleDestroy(): void {
+    this.shuttingDown = true;
+  }
+
   private validate(value: unknown, sessionId: string): SessionRecord | undefined {
     if (value === undefined || value === null) return undefined;
     const parsed = parseSessionRecord(value, sessionId);
@@ -72,6 +80,9 @@ export class SessionRecordRepository {
   }
 
   private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    if (this.shuttingDown) {
+      throw new SessionStoreUnavailableError(operation, 'the application is shutting down');
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
