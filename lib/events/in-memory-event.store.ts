@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { flatCopy } from '../utils/flat-copy.util.js';
+import { flatCopy, flatJoin } from '../utils/flat-copy.util.js';
 import type { McpEventStore } from './mcp-event-store.interface.js';
 
 /** Bounds of an {@link InMemoryEventStore}. */
@@ -81,8 +81,7 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     const at = Date.now();
     const stream = this.streamOf(sessionId, streamId);
     const event: StoredEvent = {
-      // `join` makes a flat string, where concatenation would keep its pieces.
-      id: [this.prefix, (++this.seq).toString(36)].join('-'),
+      id: flatJoin([this.prefix, (++this.seq).toString(36)], '-'),
       json: JSON.stringify(message),
       at,
       stream,

@@ -1,6 +1,12 @@
 /**
- * A flat copy of a string. V8 keeps a string built by concatenation as a tree of its
+ * V8 keeps a string built by concatenation (`+`, template literals) as a tree of its
  * pieces: one from `crypto.randomUUID()` holds about 490 bytes instead of 67. Strings
- * kept for a long time (ids used as map keys) are worth one copy.
+ * kept for a long time (map keys, stored entries) are worth making flat.
  */
+
+/** A flat copy of a string. */
 export const flatCopy = (value: string): string => JSON.parse(JSON.stringify(value)) as string;
+
+/** `parts` joined by `separator`, as one flat string (`join` builds it flat). */
+export const flatJoin = (parts: ReadonlyArray<string | number>, separator: string): string =>
+  parts.join(separator);
