@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Injectable, type LoggerService } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Server } from 'node:http';
 import {
   InMemorySessionStore,
@@ -8,46 +8,8 @@ import {
   type SessionRecord,
 } from '../lib/index.js';
 import { callTool, handshake, toolText } from './fixtures/mcp-http.js';
+import { RecordingLogger } from './fixtures/recording-logger.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
-
-interface LogEntry {
-  level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
-  /** The message and every parameter after it (stack, context), as text. */
-  text: string;
-}
-
-/** An app logger that keeps what it is given. */
-class RecordingLogger implements LoggerService {
-  readonly entries: LogEntry[] = [];
-  private keep(level: LogEntry['level'], message: unknown, params: unknown[]) {
-    this.entries.push({ level, text: [message, ...params].map(String).join(' | ') });
-  }
-  log(message: unknown, ...params: unknown[]) {
-    this.keep('log', message, params);
-  }
-  error(message: unknown, ...params: unknown[]) {
-    this.keep('error', message, params);
-  }
-  warn(message: unknown, ...params: unknown[]) {
-    this.keep('warn', message, params);
-  }
-  debug(message: unknown, ...params: unknown[]) {
-    this.keep('debug', message, params);
-  }
-  verbose(message: unknown, ...params: unknown[]) {
-    this.keep('verbose', message, params);
-  }
-  fatal(message: unknown, ...params: unknown[]) {
-    this.keep('fatal', message, params);
-  }
-
-  /** Entries at `level` that mention `sessionId`. */
-  about(sessionId: string, level: LogEntry['level']): string[] {
-    return this.entries
-      .filter((e) => e.level === level && e.text.includes(sessionId))
-      .map((e) => e.text);
-  }
-}
 
 @Injectable()
 class FailingWarmUp {
