@@ -4,6 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CountingStore } from './fixtures/counting-store.js';
+import { RecordingLogger } from './fixtures/recording-logger.js';
 import { createTestApp } from './fixtures/test-app.js';
 
 const store = new CountingStore();
@@ -30,9 +31,10 @@ class SlowShutdownModule {}
 describe('shutdown', () => {
   it('stops the periodic store work before the other modules shut down', async () => {
     // Revalidation every 20 ms: a live session with a request or stream open is checked each time.
+    const logger = new RecordingLogger();
     const test = await createTestApp(
       { sessionStore: store, revalidateIntervalMs: 40 },
-      { imports: [SlowShutdownModule] },
+      { imports: [SlowShutdownModule], logger },
     );
     const client = new Client({ name: 'shutdown-client', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(test.url));
@@ -46,6 +48,8 @@ describe('shutdown', () => {
     await client.close();
     expect(slow.storeCallsWhenStarted).toBeDefined();
     expect(store.total).toBe(slow.storeCallsWhenStarted);
+    // Nor did a sweep start and fail on the closed store.
+    expect(logger.entries.filter((e) => e.level === 'warn')).toEqual([]);
   });
 
   it('answers 503 to requests that need the store once shutdown has begun', async () => {

@@ -51,8 +51,6 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   private readonly deleted: DeletedSessions;
   private readonly revalidator: SessionRevalidator;
   private timer?: NodeJS.Timeout;
-  /** The round of periodic work in progress, if any. */
-  private maintenance?: Promise<void>;
 
   constructor(
     private readonly records: SessionRecordRepository,
@@ -77,19 +75,15 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   onModuleInit(): void {
     // Twice per interval, so active sessions are rechecked before a request would have to.
     const every = Math.min(this.options.revalidateIntervalMs / 2, this.options.idleTimeoutMs);
-    this.timer = setInterval(() => {
-      this.maintenance ??= this.maintain().finally(() => (this.maintenance = undefined));
-    }, every).unref();
+    this.timer = setInterval(() => void this.maintain(), every).unref();
   }
 
   /**
-   * Stops the periodic store work before the modules it depends on shut down (a cache
-   * whose Redis client, used after it disconnected, would connect again and keep the
-   * process alive).
+   * Stops the periodic work as shutdown begins: the store is closed to it from then on
+   * (see `SessionRecordRepository`), so a sweep would only fail and warn.
    */
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     clearInterval(this.timer);
-    await this.maintenance;
   }
 
   /** Closes live sessions (and their open SSE streams) so the HTTP server can stop. */
