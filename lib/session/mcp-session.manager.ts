@@ -51,6 +51,8 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   private readonly deleted: DeletedSessions;
   private readonly revalidator: SessionRevalidator;
   private timer?: NodeJS.Timeout;
+  /** The round of periodic work in progress, if any. */
+  private maintenance?: Promise<void>;
 
   constructor(
     private readonly records: SessionRecordRepository,
@@ -75,15 +77,20 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   onModuleInit(): void {
     // Twice per interval, so active sessions are rechecked before a request would have to.
     const every = Math.min(this.options.revalidateIntervalMs / 2, this.options.idleTimeoutMs);
-    this.timer = setInterval(() => void this.maintain(), every).unref();
+    this.timer = setInterval(() => {
+      this.maintenance ??= this.maintain().finally(() => (this.maintenance = undefined));
+    }, every).unref();
   }
 
   /**
-   * Stops the periodic work as shutdown begins: the store is closed to it from then on
-   * (see `SessionRecordRepository`), so a sweep would only fail and warn.
+   * As shutdown begins, before the modules the store depends on are destroyed: ends the
+   * periodic work (waiting for a round in progress), then closes the store to this
+   * process, so requests still arriving get 503 (see `SessionRecordRepository.close`).
    */
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    await this.maintenance;
+    this.records.close();
   }
 
   /** Closes live sessions (and their open SSE streams) so the HTTP server can stop. */

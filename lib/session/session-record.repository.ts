@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_SESSION_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
@@ -9,15 +9,12 @@ import { SessionStoreUnavailableError } from './session-store-unavailable.error.
 
 /**
  * The session manager's only way to the store: bounds every call in time, turns failures
- * into {@link SessionStoreUnavailableError}, and validates what comes back. Once the
- * application shuts down it leaves the store alone: the modules the store depends on are
- * destroyed next (a Keyv Redis client used after its cache disconnected it connects
- * again, and keeps the process alive), so requests still arriving get 503.
+ * into {@link SessionStoreUnavailableError}, and validates what comes back.
  */
 @Injectable()
-export class SessionRecordRepository implements OnModuleDestroy {
+export class SessionRecordRepository {
   private readonly logger = new Logger('McpSessionStore');
-  private shuttingDown = false;
+  private closed = false;
 
   constructor(
     @Inject(MCP_SESSION_STORE) private readonly store: SessionStore,
@@ -65,8 +62,13 @@ export class SessionRecordRepository implements OnModuleDestroy {
     await this.call('delete', () => this.store.delete(sessionId, this.options.sessionTtlMs));
   }
 
-  onModuleDestroy(): void {
-    this.shuttingDown = true;
+  /**
+   * Refuses every call from now on, as unavailable. For shutdown: the modules the store
+   * depends on are destroyed next, and a Keyv Redis client used after its cache
+   * disconnected it connects again and keeps the process alive.
+   */
+  close(): void {
+    this.closed = true;
   }
 
   private validate(value: unknown, sessionId: string): SessionRecord | undefined {
@@ -80,7 +82,7 @@ export class SessionRecordRepository implements OnModuleDestroy {
   }
 
   private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    if (this.shuttingDown) {
+    if (this.closed) {
       throw new SessionStoreUnavailableError(operation, 'the application is shutting down');
     }
     let timer: NodeJS.Timeout | undefined;
