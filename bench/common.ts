@@ -16,6 +16,8 @@ export interface ServerConfig {
   store?: StoreKind;
   /** Only for `module` with a `redis` store: the key namespace of this run. */
   redisNamespace?: string;
+  /** Only for `module`: Nest's own `ExpressAdapter` instead of `McpExpressAdapter`. */
+  nestExpressAdapter?: boolean;
   /** Only for `module`: extra module options (e.g. maxLiveSessions), passed as given. */
   moduleOptions?: Record<string, unknown>;
   /** Sample RSS every few milliseconds and keep the peak. */

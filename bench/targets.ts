@@ -33,8 +33,13 @@ const sessionsTarget = (label: string) =>
 function warmThroughput(warm: WarmRow[] | undefined): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const rps = (kind: ServerKind, mode: 'sse' | 'json') =>
-    warm?.find((r) => r.server === kind && r.mode === mode && (r.store ?? 'memory') === 'memory')
-      ?.rps;
+    warm?.find(
+      (r) =>
+        r.server === kind &&
+        r.mode === mode &&
+        (r.store ?? 'memory') === 'memory' &&
+        !r.nestExpressAdapter,
+    )?.rps;
   for (const mode of ['sse', 'json'] as const) {
     const a = rps('module', mode);
     const b = rps('sdk-express', mode);

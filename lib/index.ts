@@ -1,4 +1,5 @@
 export { McpModule } from './mcp.module.js';
+export { McpExpressAdapter } from './http/mcp-express.adapter.js';
 export { MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
 export { MCP_EVENT_STORE, MCP_SESSION_MANAGER, MCP_SESSION_STORE } from './mcp.constants.js';
 export { Tool } from './decorators/tool.decorator.js';

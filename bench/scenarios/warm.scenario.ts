@@ -29,6 +29,8 @@ export interface WarmRow extends LoadSummary {
   label: string;
   mode: 'sse' | 'json';
   store?: string;
+  /** (a) on Nest's own `ExpressAdapter`, for comparison with its default `McpExpressAdapter`. */
+  nestExpressAdapter?: boolean;
   storeRoundTripsPerRequest?: number;
   cpuUsPerRequest: number;
   rounds: WarmRound[];
@@ -38,6 +40,7 @@ interface WarmTarget {
   kind: ServerKind;
   json: boolean;
   store?: Store;
+  nestExpressAdapter?: boolean;
   server: ServerProcess;
   load: AutocannonOptions;
   runs: WarmRound[];
@@ -74,21 +77,33 @@ function toolCallLoad(port: number, sessions: string[], connections: number): Au
   };
 }
 
-const targetName = (kind: ServerKind, json: boolean, store?: Store) =>
-  `${kind} ${json ? 'json' : 'sse'}${store ? ` ${store}` : ''}`;
+/** One warm server: kind, response mode, store, and for (a) whether on Nest's ExpressAdapter. */
+type WarmPlanItem = [kind: ServerKind, json: boolean, store?: Store, nestExpressAdapter?: boolean];
 
-async function startWarmTarget(kind: ServerKind, json: boolean, store?: Store) {
-  const config: ServerConfig = { kind, json, store, redisNamespace: redisNamespace('warm') };
+const targetName = (kind: ServerKind, json: boolean, store?: Store, nestExpress?: boolean) =>
+  `${kind}${nestExpress ? ' (ExpressAdapter)' : ''} ${json ? 'json' : 'sse'}${store ? ` ${store}` : ''}`;
+
+async function startWarmTarget(...[kind, json, store, nestExpressAdapter]: WarmPlanItem) {
+  const config: ServerConfig = {
+    kind,
+    json,
+    store,
+    nestExpressAdapter,
+    redisNamespace: redisNamespace('warm'),
+  };
   const server = await ServerProcess.start(
     config,
-    profileArgs(kind, `warm-${json ? 'json' : 'sse'}-${store ?? 'default'}`),
+    profileArgs(
+      kind,
+      `warm-${json ? 'json' : 'sse'}-${store ?? 'default'}${nestExpressAdapter ? '-nest-express' : ''}`,
+    ),
   );
   const client = new McpHttpClient(server.port);
   try {
     const sessions = await createSessions(client, SETTINGS.warm.sessions, 10);
     for (const id of sessions) await client.callTool(id); // every session answers the tool
     const load = toolCallLoad(server.port, sessions, SETTINGS.warm.connections);
-    const target: WarmTarget = { kind, json, store, server, load, runs: [] };
+    const target: WarmTarget = { kind, json, store, nestExpressAdapter, server, load, runs: [] };
     return target;
   } catch (error) {
     await server.stop();
@@ -98,13 +113,17 @@ async function startWarmTarget(kind: ServerKind, json: boolean, store?: Store) {
   }
 }
 
-/** Every server in both modes, and (a) once more with the Redis store. */
-function warmPlan(): Array<[ServerKind, boolean, Store?]> {
-  const plan: Array<[ServerKind, boolean, Store?]> = [];
+/**
+ * Every server in both modes, (a) once more on Nest's own ExpressAdapter (in both modes),
+ * and once more with the Redis store.
+ */
+function warmPlan(): WarmPlanItem[] {
+  const plan: WarmPlanItem[] = [];
   for (const json of [false, true]) {
     for (const kind of ['ceiling', 'sdk-express', 'module', 'mcp-nest'] as ServerKind[]) {
       plan.push([kind, json, kind === 'module' ? 'memory' : undefined]);
     }
+    plan.push(['module', json, 'memory', true]);
   }
   plan.push(['module', false, 'redis']);
   return plan;
@@ -113,11 +132,11 @@ function warmPlan(): Array<[ServerKind, boolean, Store?]> {
 /** Starts every planned server; one that fails to start is skipped. */
 async function startAll(skipped: Skipped[]): Promise<WarmTarget[]> {
   const targets: WarmTarget[] = [];
-  for (const [kind, json, store] of warmPlan()) {
+  for (const item of warmPlan()) {
     try {
-      targets.push(await startWarmTarget(kind, json, store));
+      targets.push(await startWarmTarget(...item));
     } catch (error) {
-      const name = `warm ${targetName(kind, json, store)}`;
+      const name = `warm ${targetName(...item)}`;
       skipped.push({ scenario: name, reason: String(error) });
       log(`${name} failed: ${String(error)}`);
     }
@@ -144,7 +163,7 @@ async function warmRound(target: WarmTarget): Promise<void> {
   const cpuMicrosPerRequest = (cpuAfter - cpuBefore) / Math.max(1, summary.requests);
   target.runs.push({ ...summary, trips, counts, cpuMicrosPerRequest });
   log(
-    `warm ${targetName(target.kind, target.json, target.store)}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, errors ${summary.errors}, non2xx ${summary.non2xx}${trips === undefined ? '' : `, store trips ${trips}`}, server CPU ${cpuMicrosPerRequest.toFixed(0)} µs/req`,
+    `warm ${targetName(target.kind, target.json, target.store, target.nestExpressAdapter)}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, errors ${summary.errors}, non2xx ${summary.non2xx}${trips === undefined ? '' : `, store trips ${trips}`}, server CPU ${cpuMicrosPerRequest.toFixed(0)} µs/req`,
   );
 }
 
@@ -155,9 +174,10 @@ function toRow(t: WarmTarget): WarmRow {
     : undefined;
   return {
     server: t.kind,
-    label: KIND_LABEL[t.kind],
+    label: t.nestExpressAdapter ? `${KIND_LABEL[t.kind]} on ExpressAdapter` : KIND_LABEL[t.kind],
     mode: t.json ? 'json' : 'sse',
     store: t.store,
+    nestExpressAdapter: t.nestExpressAdapter,
     rps: median(t.runs.map((r) => r.rps)),
     p50: median(t.runs.map((r) => r.p50)),
     p99: median(t.runs.map((r) => r.p99)),

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -8,6 +9,7 @@ import { z } from 'zod';
 import {
   InMemorySessionStore,
   MCP_SESSION_MANAGER,
+  McpExpressAdapter,
   McpModule,
   Tool,
   type McpModuleOptions,
@@ -24,7 +26,7 @@ class BenchTools {
   }
 }
 
-/** (a) this module, in a Nest app on platform-express. */
+/** (a) this module, in a Nest app on platform-express (with `McpExpressAdapter` unless told). */
 export async function startModuleServer(config: ServerConfig): Promise<RunningServer> {
   const inner =
     config.store === 'redis'
@@ -42,7 +44,8 @@ export async function startModuleServer(config: ServerConfig): Promise<RunningSe
   @Module({ imports: [McpModule.forRoot(options) as DynamicModule], providers: [BenchTools] })
   class BenchAppModule {}
 
-  const app = await NestFactory.create(BenchAppModule, { logger: ['error'] });
+  const adapter = config.nestExpressAdapter ? new ExpressAdapter() : new McpExpressAdapter();
+  const app = await NestFactory.create(BenchAppModule, adapter, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const manager = app.get<McpSessionManager>(MCP_SESSION_MANAGER);
   const { port } = app.getHttpServer().address() as AddressInfo;
