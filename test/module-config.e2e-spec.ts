@@ -126,20 +126,22 @@ describe('module configuration', () => {
     );
   });
 
-  it('fails at bootstrap when a store class cannot be built, saying what to do', async () => {
-    const attempt = Test.createTestingModule({
-      imports: [
-        McpModule.forRoot({
-          name: 'n',
-          version: '1',
-          sessionStore: NeedsSomethingMissing as never,
-        }),
-      ],
-    }).compile();
-    await expect(attempt).rejects.toThrow(
-      /option "sessionStore" could not be instantiated \(NeedsSomethingMissing\)/,
-    );
-  });
+  it.each(['sessionStore', 'eventStore'])(
+    'fails at bootstrap when the %s class cannot be built, saying what to do',
+    async (option) => {
+      const attempt = Test.createTestingModule({
+        imports: [
+          McpModule.forRoot({ name: 'n', version: '1', [option]: NeedsSomethingMissing as never }),
+        ],
+      }).compile();
+      await expect(attempt).rejects.toThrow(
+        new RegExp(
+          `option "${option}" could not be instantiated \\(NeedsSomethingMissing\\): .*Make its dependencies available`,
+          's',
+        ),
+      );
+    },
+  );
 
   it('makes no store round trip on warm requests, and refreshes the TTL at most once per fraction', async () => {
     const store = new CountingStore();

@@ -2,6 +2,7 @@ import type { Provider, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { MCP_EVENT_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
+import { createOptionInstance } from '../utils/option-instance.util.js';
 import { InMemoryEventStore } from './in-memory-event.store.js';
 import type { McpEventStore } from './mcp-event-store.interface.js';
 
@@ -21,6 +22,6 @@ export const eventStoreProvider: Provider = {
     if (eventStore === false || options.enableJsonResponse) return null;
     if (eventStore === undefined) return new InMemoryEventStore();
     if (typeof eventStore !== 'function') return eventStore;
-    return moduleRef.create(eventStore as Type<McpEventStore>);
+    return createOptionInstance(moduleRef, 'eventStore', eventStore as Type<McpEventStore>);
   },
 };

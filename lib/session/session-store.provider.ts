@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { MCP_SESSION_STORE } from '../mcp.constants.js';
 import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
 import type { SessionStore } from '../interfaces/session-store.interface.js';
+import { createOptionInstance } from '../utils/option-instance.util.js';
 import { InMemorySessionStore } from './in-memory-session.store.js';
 
 /** `MCP_SESSION_STORE` from the `sessionStore` option: an instance, a class, or the in-memory default. */
@@ -13,15 +14,6 @@ export const sessionStoreProvider: Provider = {
     const { sessionStore } = options;
     if (sessionStore === undefined) return new InMemorySessionStore();
     if (typeof sessionStore !== 'function') return sessionStore;
-    try {
-      return await moduleRef.create(sessionStore as Type<SessionStore>);
-    } catch (error) {
-      throw new Error(
-        `McpModule: option "sessionStore" could not be instantiated (${sessionStore.name}): ` +
-          `${error instanceof Error ? error.message : String(error)}. Make its dependencies available ` +
-          'to McpModule (a global module, or `imports` of forRootAsync), or pass an instance.',
-        { cause: error },
-      );
-    }
+    return createOptionInstance(moduleRef, 'sessionStore', sessionStore as Type<SessionStore>);
   },
 };
