@@ -46,8 +46,9 @@ function expressPrototypes(
  * Express's prototypes already in place.
  *
  * Express 5 moves every request and response onto its own prototypes as it starts
- * handling them. Changing the prototype of a live object is slow in V8: it costs a quarter
- * of the throughput of a warm `tools/call`, and it makes every request's objects survive
+ * handling them. Changing the prototype of a live object is slow in V8: in our bench it
+ * cost a fifth to a third of the module's warm `tools/call` throughput, and it makes
+ * every request's objects survive
  * into the old generation, so the heap grows faster between full collections (see
  * BENCHMARKS.md). With this adapter Express finds the prototypes already set, and its
  * own code has nothing to change. Everything else is Nest's `ExpressAdapter`
