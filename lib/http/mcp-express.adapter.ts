@@ -21,11 +21,9 @@ function constructing<T>(base: T, prototype: object): T {
   return Prototyped as unknown as T;
 }
 
-/** Whether Node's constructors can run as plain functions (they are not classes). */
-const functionConstructors = (): boolean =>
-  [http.IncomingMessage, http.ServerResponse].every(
-    (base) => !Function.prototype.toString.call(base).startsWith('class'),
-  );
+/** Whether every constructor can run as a plain function on a new object (none is a class). */
+export const runnableAsFunctions = (...constructors: object[]): boolean =>
+  constructors.every((base) => !Function.prototype.toString.call(base).startsWith('class'));
 
 /**
  * The HTTP server options that make Node build each request and response with Express's
@@ -63,7 +61,7 @@ function expressPrototypes(
 export class McpExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
     super.initHttpServer(options);
-    if (!functionConstructors()) return;
+    if (!runnableAsFunctions(http.IncomingMessage, http.ServerResponse)) return;
     const app = this.getInstance<Express>();
     const prototypes = expressPrototypes(app);
     const server = options?.httpsOptions
