@@ -54,6 +54,29 @@ describe('InMemoryEventStore', () => {
     expect(await replay(store, 'a', a)).toEqual({ streamId: '_GET_stream', progress: [2] });
   });
 
+  it('keeps the streams of a session apart as it gains and loses them', async () => {
+    const store = create({ maxEvents: 3 });
+    const first = await store.storeEvent('s', 'one', note(1));
+    await store.storeEvent('s', 'two', note(2));
+    await store.storeEvent('s', 'one', note(3));
+    // The bound drops stream one's first event, then all of stream two's.
+    await store.storeEvent('s', 'three', note(4));
+    await store.storeEvent('s', 'three', note(5));
+    expect(await store.getStreamIdForEventId('s', first)).toBeUndefined();
+    expect(store.size).toBe(3);
+    // Stream two comes back empty-handed but for its new event.
+    const back = await store.storeEvent('s', 'two', note(6));
+    expect(await store.getStreamIdForEventId('s', back)).toBe('two');
+    expect(await replay(store, 's', back)).toEqual({ streamId: 'two', progress: [] });
+    const later = await store.storeEvent('s', 'three', note(7));
+    expect(await store.getStreamIdForEventId('s', later)).toBe('three');
+    await store.deleteSession('s');
+    expect(store.size).toBe(0);
+    const again = await store.storeEvent('s', 'one', note(8));
+    await store.storeEvent('s', 'one', note(9));
+    expect(await replay(store, 's', again)).toEqual({ streamId: 'one', progress: [9] });
+  });
+
   it('keeps at most maxEventsPerStream events per stream', async () => {
     const store = create({ maxEventsPerStream: 3 });
     const ids: string[] = [];

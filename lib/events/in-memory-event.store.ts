@@ -24,6 +24,13 @@ interface StoredStream {
   events: StoredEvent[];
 }
 
+/**
+ * A session's streams. Most sessions have events on one stream only, and a `Map` costs
+ * more than the event it would index, so a session holds its stream itself until it has
+ * a second one.
+ */
+type SessionStreams = StoredStream | Map<string, StoredStream>;
+
 interface StoredEvent {
   id: string;
   /** The message as JSON: a fraction of the memory of the object it was. */
@@ -35,6 +42,12 @@ interface StoredEvent {
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
+
+const newStream = (sessionId: string, streamId: string): StoredStream => ({
+  sessionId,
+  streamId: flatCopy(streamId),
+  events: [],
+});
 
 /** A priming event carries no message; it is a cursor, never replayed. */
 const PRIMING_JSON = '{}';
@@ -58,7 +71,7 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   private readonly maxPerStream: number;
   private readonly maxAgeMs: number;
   private readonly maxTotal: number;
-  private readonly sessions = new Map<string, Map<string, StoredStream>>();
+  private readonly sessions = new Map<string, SessionStreams>();
   private readonly index = new Map<string, StoredEvent>();
   /**
    * Every event in the order stored. Slots before `head` are emptied as it passes them, so
@@ -82,7 +95,8 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     const stream = this.streamOf(sessionId, streamId);
     const event: StoredEvent = {
       id: flatJoin([this.prefix, (++this.seq).toString(36)], '-'),
-      json: JSON.stringify(message),
+      // JSON.stringify builds its result from pieces, which stay separate objects.
+      json: flatCopy(JSON.stringify(message)),
       at,
       stream,
       kept: true,
@@ -120,9 +134,9 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    const streams = this.sessions.get(sessionId);
-    if (!streams) return;
-    for (const { events } of streams.values()) {
+    const held = this.sessions.get(sessionId);
+    if (!held) return;
+    for (const { events } of held instanceof Map ? held.values() : [held]) {
       for (const event of events) this.forget(event);
     }
     this.sessions.delete(sessionId);
@@ -139,14 +153,32 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
   }
 
   private streamOf(sessionId: string, streamId: string): StoredStream {
-    let streams = this.sessions.get(sessionId);
-    if (!streams) this.sessions.set(sessionId, (streams = new Map()));
-    let stream = streams.get(streamId);
-    if (!stream) {
-      stream = { sessionId, streamId: flatCopy(streamId), events: [] };
-      streams.set(stream.streamId, stream);
+    const held = this.sessions.get(sessionId);
+    if (held instanceof Map) {
+      let stream = held.get(streamId);
+      if (!stream) {
+        stream = newStream(sessionId, streamId);
+        held.set(stream.streamId, stream);
+      }
+      return stream;
     }
+    if (held?.streamId === streamId) return held;
+    const stream = newStream(sessionId, streamId);
+    const streams = held ? new Map([[held.streamId, held]]).set(stream.streamId, stream) : stream;
+    this.sessions.set(sessionId, streams);
     return stream;
+  }
+
+  /** Forgets a stream that has no event left. */
+  private removeStream(stream: StoredStream): void {
+    const held = this.sessions.get(stream.sessionId);
+    if (held instanceof Map) {
+      held.delete(stream.streamId);
+      if (held.size > 0) return;
+    } else if (held !== stream) {
+      return;
+    }
+    this.sessions.delete(stream.sessionId);
   }
 
   /** The oldest event still kept; the caller knows there is one. */
@@ -173,10 +205,7 @@ export class InMemoryEventStore implements McpEventStore, OnModuleDestroy {
     const { stream } = event;
     stream.events.shift();
     this.forget(event);
-    if (stream.events.length > 0) return;
-    const streams = this.sessions.get(stream.sessionId);
-    streams?.delete(stream.streamId);
-    if (streams?.size === 0) this.sessions.delete(stream.sessionId);
+    if (stream.events.length === 0) this.removeStream(stream);
   }
 
   private forget(event: StoredEvent): void {
