@@ -184,6 +184,20 @@ describe('McpSessionManager', () => {
     expect((await manager.get(first.id))?.session).toBe(first);
   });
 
+  it('runs one round of periodic work at a time, however slow the store', async () => {
+    const { manager } = await boot({ revalidateIntervalMs: 20 });
+    const session = await manager.create(params);
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    store.loads = 0;
+    // Used all along, so every round would check it; rounds start every 10 ms.
+    const use = setInterval(() => (session.lastActivity = Date.now()), 2);
+    await setTimeout(100);
+    clearInterval(use);
+    expect(store.loads).toBe(1);
+    open();
+  });
+
   it('stores a new logging level on the current stored record, not on a stale live copy', async () => {
     const a = await boot();
     const session = await a.manager.create(params, 'alice');

@@ -15,7 +15,6 @@ import type { SessionRecordRepository } from './session-record.repository.js';
 export class SessionRevalidator {
   private readonly logger = new Logger('McpSessionManager');
   private lastSweep = Date.now();
-  private sweeping = false;
   private batch?: { sessions: Set<McpSession>; done: Promise<Set<McpSession>> };
 
   constructor(
@@ -35,17 +34,14 @@ export class SessionRevalidator {
     }
   }
 
+  /** Checks the sessions used since the last sweep. The caller runs one sweep at a time. */
   async sweep(live: McpSession[]): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
     const active = live.filter((s) => s.inFlight > 0 || s.lastActivity >= this.lastSweep);
     this.lastSweep = Date.now();
     try {
       if (active.length > 0) await this.verify(active);
     } catch (error) {
       this.logger.warn(`Could not revalidate live sessions: ${String(error)}`);
-    } finally {
-      this.sweeping = false;
     }
   }
 
