@@ -45,12 +45,13 @@ function expressPrototypes(
  *
  * Express 5 moves every request and response onto its own prototypes as it starts
  * handling them. Changing the prototype of a live object is slow in V8: in our bench it
- * cost a fifth to a third of the module's warm `tools/call` throughput, and it makes
+ * cost a fifth to nearly half of the module's warm `tools/call` throughput, and it makes
  * every request's objects survive into the old generation, so the heap grows faster
  * between full collections (see BENCHMARKS.md). With this adapter Express finds the
- * prototypes already set, and its own code has nothing to change. Everything else is Nest's `ExpressAdapter`
- * (`httpsOptions`, `forceCloseConnections`, `return503OnClosing`...), for every route of
- * the application, not only the MCP endpoint.
+ * prototypes already set, and its own code has nothing to change. Everything else is
+ * Nest's `ExpressAdapter` (`httpsOptions`, `forceCloseConnections`,
+ * `return503OnClosing`...), for every route of the application, not only the MCP
+ * endpoint.
  *
  * @example
  * ```ts
