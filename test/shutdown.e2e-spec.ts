@@ -4,6 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CountingStore } from './fixtures/counting-store.js';
+import { initializeRequest, post } from './fixtures/mcp-http.js';
 import { RecordingLogger } from './fixtures/recording-logger.js';
 import { createTestApp } from './fixtures/test-app.js';
 
@@ -30,7 +31,7 @@ class SlowShutdownModule {}
 
 describe('shutdown', () => {
   it('stops the periodic store work before the other modules shut down', async () => {
-    // Revalidation every 20 ms: a live session with a request or stream open is checked each time.
+    // Sweeps every 20 ms: a live session with a request or stream open is checked each time.
     const logger = new RecordingLogger();
     const test = await createTestApp(
       { sessionStore: store, revalidateIntervalMs: 40 },
@@ -57,26 +58,14 @@ describe('shutdown', () => {
     const closing = test.close();
     await sleep(50); // the HTTP server still takes requests while modules are destroyed
     const callsBefore = store.total;
-    const response = await fetch(test.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'c', version: '1' },
-        },
-      }),
-    });
+    const response = await post(test.url.origin, test.url.pathname, initializeRequest());
     expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('5');
-    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: -32000 } });
+    expect(response.headers['retry-after']).toBe('5');
+    expect(JSON.parse(response.text)).toMatchObject({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32000 },
+    });
     expect(store.total).toBe(callsBefore);
     await closing;
   });
