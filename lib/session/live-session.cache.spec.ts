@@ -38,4 +38,22 @@ describe('LiveSessionCache', () => {
     expect(cache.idleSince(200).map((s) => s.id)).toEqual(['old']);
     expect(cache.idleSince(50)).toEqual([]);
   });
+
+  it('keeps a held session past its size until released, once, then trims', () => {
+    const evicted: string[] = [];
+    const cache = new LiveSessionCache(1, (s) => evicted.push(s.id));
+    const held = session('held');
+    cache.add(held);
+    const release = cache.hold(held);
+    const alsoRelease = cache.hold(held);
+    cache.add(session('new'));
+    expect(evicted).toEqual([]);
+    release();
+    release();
+    expect(held.inFlight).toBe(1);
+    expect(evicted).toEqual([]);
+    alsoRelease();
+    expect(held.inFlight).toBe(0);
+    expect(evicted).toEqual(['held']);
+  });
 });

@@ -2,7 +2,8 @@ import type { McpSession } from './mcp-session.js';
 
 /**
  * The sessions live in this process, least recently used first. Over `maxSize`, the
- * least recently used sessions with nothing in flight are handed to `evict`.
+ * least recently used sessions with nothing in flight (see {@link hold}) are handed to
+ * `evict`.
  */
 export class LiveSessionCache {
   private readonly sessions = new Map<string, McpSession>();
@@ -46,6 +47,21 @@ export class LiveSessionCache {
 
   values(): IterableIterator<McpSession> {
     return this.sessions.values();
+  }
+
+  /**
+   * Counts the session in flight, so no eviction picks it, until the returned function
+   * is called (once counts); sessions it kept over `maxSize` may leave then.
+   */
+  hold(session: McpSession): () => void {
+    session.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      session.inFlight--;
+      if (session.inFlight === 0) this.trim();
+    };
   }
 
   /** Sessions with nothing in flight whose last activity is before `cutoff`. */

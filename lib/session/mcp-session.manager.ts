@@ -26,6 +26,7 @@ import type { McpSession } from './mcp-session.js';
 import { SessionRecordRepository } from './session-record.repository.js';
 import { SessionRestoreNotifier } from './session-restore.notifier.js';
 import { SessionRevalidator } from './session.revalidator.js';
+import { SingleFlight } from './single-flight.js';
 
 /** A session ready to serve a request, and the restore that request waited for, if any. */
 export interface ResolvedSession {
@@ -47,7 +48,7 @@ const negotiate = (requested: string) =>
 export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('McpSessionManager');
   private readonly live: LiveSessionCache;
-  private readonly pending = new Map<string, Promise<ResolvedSession | undefined>>();
+  private readonly pending = new SingleFlight<string, ResolvedSession | undefined>();
   private readonly deleted: DeletedSessions;
   private readonly revalidator: SessionRevalidator;
   private timer?: NodeJS.Timeout;
@@ -143,7 +144,7 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   ): Promise<ResolvedSession | undefined> {
     if (this.deleted.has(sessionId)) return undefined;
     await this.pending.get(sessionId);
-    return this.singleFlight(sessionId, async () => {
+    return this.pending.run(sessionId, async () => {
       const stored = await this.records.load(sessionId);
       if (!stored || stored.principal !== principal) return undefined;
       const record: SessionRecord = {
@@ -196,7 +197,7 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
    */
   acquire(session: McpSession): () => void {
     this.live.touch(session);
-    const release = this.hold(session);
+    const release = this.live.hold(session);
     return () => {
       session.lastActivity = Date.now();
       release();
@@ -225,7 +226,7 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
     }
     if (this.deleted.has(sessionId)) return undefined;
     const joined = this.pending.get(sessionId);
-    if (!joined) return this.singleFlight(sessionId, () => this.restore(sessionId, principal));
+    if (!joined) return this.pending.run(sessionId, () => this.restore(sessionId, principal));
     const resolved = await joined;
     if (resolved) return resolved.session.record.principal === principal ? resolved : undefined;
     // That flight may have been refused to another principal: look once more for ours.
@@ -233,29 +234,17 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   }
 
   /**
-   * Runs `work` with the session held (see {@link hold}), and keeps it held one turn of
+   * Runs `work` with the session held (see `LiveSessionCache.hold`), and keeps it held one turn of
    * the event loop more: the request that looked the session up acquires it before then,
    * so no eviction can pick it in between.
    */
   private async whileHeld<T>(session: McpSession, work: () => Promise<T>): Promise<T> {
-    const release = this.hold(session);
+    const release = this.live.hold(session);
     try {
       return await work();
     } finally {
       setImmediate(release);
     }
-  }
-
-  private singleFlight(
-    sessionId: string,
-    work: () => Promise<ResolvedSession | undefined>,
-  ): Promise<ResolvedSession | undefined> {
-    const pending: Promise<ResolvedSession | undefined> = work().finally(() => {
-      // A later flight for the same id may have taken the slot meanwhile.
-      if (this.pending.get(sessionId) === pending) this.pending.delete(sessionId);
-    });
-    this.pending.set(sessionId, pending);
-    return pending;
   }
 
   /** Rebuilds a stored session, unless it is not `principal`'s: then nothing is built or called. */
@@ -297,23 +286,8 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
     };
     this.live.add(session);
     // Held like a looked-up session (see whileHeld) until its requests acquire it.
-    setImmediate(this.hold(session));
+    setImmediate(this.live.hold(session));
     return session;
-  }
-
-  /**
-   * Counts the session in flight, so no eviction picks it, until the returned function
-   * is called (once counts); sessions it kept over the live cap may leave then.
-   */
-  private hold(session: McpSession): () => void {
-    session.inFlight++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      session.inFlight--;
-      if (session.inFlight === 0) this.live.trim();
-    };
   }
 
   /** Periodic work: evict idle sessions, revalidate and refresh the active ones. */
