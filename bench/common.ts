@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /** What every benchmarked server shares: the tool, the wire format and the child protocol. */
 
 export const MCP_PATH = '/mcp';
@@ -22,7 +23,18 @@ export interface ServerConfig {
   moduleOptions?: Record<string, unknown>;
   /** Sample RSS every few milliseconds and keep the peak. */
   trackPeakRss?: boolean;
+  /**
+   * Only for `module` and `sdk-express`: this many tools registered beside the echo tool
+   * (`extra_0`, `extra_1`...), to show what each tool costs a live session.
+   */
+  extraTools?: number;
 }
+
+/** The input schema of every extra tool (see `ServerConfig.extraTools`). */
+export const EXTRA_TOOL_INPUT = { text: z.string(), count: z.number().optional() };
+
+/** The name of extra tool `i`. */
+export const extraToolName = (i: number) => `extra_${i}`;
 
 /** Store operations counted by the wrapping store. */
 export interface StoreCounts {

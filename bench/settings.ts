@@ -51,7 +51,7 @@ export const SETTINGS = SMOKE
       warm: { sessions: 10, connections: 10, rounds: 1, warmupAmount: 100, amount: 300 },
       create: { connections: 10, rounds: 1, amount: 300 },
       restore: { sessions: 20, jitWarmupCalls: 50, jitWarmupRestores: 40 },
-      memory: { sessions: 200 },
+      memory: { sessions: 200, manyTools: 5 },
       target: {
         sessions: 2_000,
         maxLiveSessions: 100,
@@ -67,7 +67,7 @@ export const SETTINGS = SMOKE
       warm: { sessions: 100, connections: 50, rounds: 5, warmupSeconds: 2, seconds: 8 },
       create: { connections: 20, rounds: 3, warmupSeconds: 2, seconds: 6 },
       restore: { sessions: 300, jitWarmupCalls: 2_000, jitWarmupRestores: 2_000 },
-      memory: { sessions: 5_000 },
+      memory: { sessions: 5_000, manyTools: 40 },
       target: {
         sessions: 100_000,
         maxLiveSessions: 1_000,

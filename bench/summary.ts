@@ -113,6 +113,7 @@ function restoreTable(restore: RestoreRow[]): string[] {
 function memoryTable(memory: MemoryRow[]): string[] {
   const rows = memory.map((r) => [
     r.label,
+    String(r.tools),
     String(r.liveSessions),
     mb(r.after.rss),
     mb(r.after.heapUsed),
@@ -123,7 +124,7 @@ function memoryTable(memory: MemoryRow[]): string[] {
     '',
     `Memory after creating ${SETTINGS.memory.sessions} sessions (after gc)`,
     formatTable(
-      ['server', 'live', 'RSS MB', 'heap MB', 'RSS KiB/session', 'heap KiB/session'],
+      ['server', 'tools', 'live', 'RSS MB', 'heap MB', 'RSS KiB/session', 'heap KiB/session'],
       rows,
     ),
   ];

@@ -10,6 +10,8 @@ import { createSessions } from './shared.js';
 export interface MemoryRow {
   server: ServerKind;
   label: string;
+  /** Tools each session's server has: the echo tool and `extraTools` more. */
+  tools: number;
   sessions: number;
   liveSessions: number;
   before: MemorySample;
@@ -19,8 +21,10 @@ export interface MemoryRow {
   creationSeconds: number;
 }
 
-async function memoryRun(kind: ServerKind): Promise<MemoryRow> {
-  const server = await ServerProcess.start({ kind, json: false, store: 'memory' }, ['--expose-gc']);
+async function memoryRun(kind: ServerKind, extraTools: number): Promise<MemoryRow> {
+  const server = await ServerProcess.start({ kind, json: false, store: 'memory', extraTools }, [
+    '--expose-gc',
+  ]);
   const client = new McpHttpClient(server.port, 16);
   try {
     const n = SETTINGS.memory.sessions;
@@ -35,6 +39,7 @@ async function memoryRun(kind: ServerKind): Promise<MemoryRow> {
     const row: MemoryRow = {
       server: kind,
       label: KIND_LABEL[kind],
+      tools: 1 + extraTools,
       sessions: n,
       liveSessions: live ?? n,
       before,
@@ -44,7 +49,7 @@ async function memoryRun(kind: ServerKind): Promise<MemoryRow> {
       creationSeconds: seconds,
     };
     log(
-      `memory ${kind}: ${n} sessions, rss ${mb(after.rss)} MB (+${row.rssPerSessionKiB.toFixed(1)} KiB/session), heap ${mb(after.heapUsed)} MB (+${row.heapPerSessionKiB.toFixed(1)} KiB/session)`,
+      `memory ${kind} with ${row.tools} tool${row.tools === 1 ? '' : 's'}: ${n} sessions, rss ${mb(after.rss)} MB (+${row.rssPerSessionKiB.toFixed(1)} KiB/session), heap ${mb(after.heapUsed)} MB (+${row.heapPerSessionKiB.toFixed(1)} KiB/session)`,
     );
     return row;
   } finally {
@@ -53,7 +58,15 @@ async function memoryRun(kind: ServerKind): Promise<MemoryRow> {
   }
 }
 
-/** (a) then (b), each in a fresh process with `--expose-gc`. */
+/**
+ * (a) then (b), with one tool and then with `SETTINGS.memory.manyTools`, each in a fresh
+ * process with `--expose-gc`.
+ */
 export async function memoryScenario(): Promise<MemoryRow[]> {
-  return [await memoryRun('module'), await memoryRun('sdk-express')];
+  const rows: MemoryRow[] = [];
+  for (const tools of [1, SETTINGS.memory.manyTools]) {
+    for (const kind of ['module', 'sdk-express'] as const)
+      rows.push(await memoryRun(kind, tools - 1));
+  }
+  return rows;
 }

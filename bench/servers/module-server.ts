@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +15,13 @@ import {
   type McpModuleOptions,
   type McpSessionManager,
 } from '../../lib/index.js';
-import { TOOL_NAME, type RunningServer, type ServerConfig } from '../common.js';
+import {
+  EXTRA_TOOL_INPUT,
+  TOOL_NAME,
+  extraToolName,
+  type RunningServer,
+  type ServerConfig,
+} from '../common.js';
 import { CountingStore, KeyvRedisSessionStore, redisUrl } from '../stores.js';
 
 @Injectable()
@@ -24,6 +30,24 @@ class BenchTools {
   echo({ text }: { text: string }): string {
     return text;
   }
+}
+
+/** A provider with `count` tools like the echo tool, named by `extraToolName`. */
+function extraToolsProvider(count: number): Type {
+  class ExtraTools {}
+  const proto = ExtraTools.prototype as unknown as Record<string, unknown>;
+  for (let i = 0; i < count; i++) {
+    const key = `extra${i}`;
+    proto[key] = ({ text }: { text: string }) => text;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, key)!;
+    Tool({ name: extraToolName(i), description: `Extra tool ${i}`, inputSchema: EXTRA_TOOL_INPUT })(
+      proto,
+      key,
+      descriptor,
+    );
+  }
+  Injectable()(ExtraTools);
+  return ExtraTools;
 }
 
 /** (a) this module, in a Nest app on platform-express (with `McpExpressAdapter` unless told). */
@@ -41,7 +65,11 @@ export async function startModuleServer(config: ServerConfig): Promise<RunningSe
     ...(config.moduleOptions ?? {}),
   } as McpModuleOptions;
 
-  @Module({ imports: [McpModule.forRoot(options) as DynamicModule], providers: [BenchTools] })
+  const providers = [
+    BenchTools,
+    ...(config.extraTools ? [extraToolsProvider(config.extraTools)] : []),
+  ];
+  @Module({ imports: [McpModule.forRoot(options) as DynamicModule], providers })
   class BenchAppModule {}
 
   const adapter = config.nestExpressAdapter ? new ExpressAdapter() : new McpExpressAdapter();

@@ -6,7 +6,14 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { MCP_PATH, TOOL_NAME, type RunningServer, type ServerConfig } from '../common.js';
+import {
+  EXTRA_TOOL_INPUT,
+  MCP_PATH,
+  TOOL_NAME,
+  extraToolName,
+  type RunningServer,
+  type ServerConfig,
+} from '../common.js';
 
 /**
  * (b) the bare SDK: a stateful Streamable HTTP server on express with the usual
@@ -42,6 +49,13 @@ export async function startSdkExpressServer(config: ServerConfig): Promise<Runni
         { description: 'Echoes its text', inputSchema: { text: z.string() } },
         async ({ text }) => ({ content: [{ type: 'text', text }] }),
       );
+      for (let i = 0; i < (config.extraTools ?? 0); i++) {
+        server.registerTool(
+          extraToolName(i),
+          { description: `Extra tool ${i}`, inputSchema: EXTRA_TOOL_INPUT },
+          async ({ text }) => ({ content: [{ type: 'text', text }] }),
+        );
+      }
       await server.connect(transport);
     } else {
       res.status(400).json({
