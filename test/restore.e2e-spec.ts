@@ -66,6 +66,20 @@ class RestoreOrder {
   }
 }
 
+/** The in-memory store, with loads that wait for the test when it sets a gate. */
+class GatedStore extends InMemorySessionStore {
+  gate?: Promise<void>;
+  open?: () => void;
+  loading?: () => void;
+
+  override async load(sessionId: string) {
+    this.loading?.();
+    await this.gate;
+    this.gate = undefined;
+    return super.load(sessionId);
+  }
+}
+
 describe('session restore', () => {
   const { apps, clients } = closedAfterEach();
   const start = async (store: SessionStore) => {
@@ -187,6 +201,38 @@ describe('session restore', () => {
     expect(await store.load(sessionId)).toBeUndefined();
     expect(a.tools.restores).toHaveLength(1);
     expect(b.tools.restores).toHaveLength(0);
+  });
+
+  it('opens a new GET stream after a client gave up on one while its session was restored', async () => {
+    const store = new GatedStore();
+    const app = await start(store);
+    const sessionId = await handshake(app.app.getHttpServer());
+    await app.app.get(McpSessionManager).evict(sessionId);
+    const openStream = (signal: AbortSignal) =>
+      fetch(app.url, {
+        headers: {
+          accept: 'text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': PROTOCOL_VERSION,
+        },
+        signal,
+      });
+
+    const loading = new Promise<void>((resolve) => (store.loading = resolve));
+    store.gate = new Promise((resolve) => (store.open = resolve));
+    const givenUp = new AbortController();
+    const first = openStream(givenUp.signal).catch(() => undefined);
+    await loading;
+    givenUp.abort(); // before the store answers
+    await first;
+    await sleep(50);
+    store.open?.();
+    await sleep(50);
+
+    const again = new AbortController();
+    const second = await openStream(again.signal);
+    again.abort();
+    expect(second.status).toBe(200);
   });
 
   it('aborts the signal in the tool context when the client cancels, on a restored session too', async () => {

@@ -95,4 +95,28 @@ describe('writeWebResponse', () => {
     });
     await expect(cancel).resolves.toBeUndefined();
   });
+
+  it('cancels the stream when the client went away before the response was ready', async () => {
+    let cancelled!: () => void;
+    const cancel = new Promise<void>((resolve) => (cancelled = resolve));
+    let clientGone!: () => void;
+    const gone = new Promise<void>((resolve) => (clientGone = resolve));
+    // As when a request waits on a slow session store, and the client gives up meanwhile.
+    server = createServer((_req, res) => {
+      res.once('close', () => {
+        clientGone();
+        const body = new ReadableStream<Uint8Array>({ cancel: () => cancelled() });
+        const response = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+        void writeWebResponse(response, res);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const req = httpRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    req.on('error', () => undefined);
+    req.end();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.destroy();
+    await gone;
+    await expect(cancel).resolves.toBeUndefined();
+  });
 });

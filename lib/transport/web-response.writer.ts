@@ -48,6 +48,8 @@ export async function writeWebResponse(
   }
   const reader = response.body.getReader();
   const gone = () => void reader.cancel().catch(() => undefined);
+  // The client may have gone while the response was being prepared (e.g. a slow store).
+  if (res.closed || res.destroyed) return gone();
   res.once('close', gone);
   try {
     const sse = String(headers['content-type']).startsWith('text/event-stream');
@@ -68,7 +70,7 @@ export async function writeWebResponse(
     const first = await Promise.race([read, nextTurn()]);
     if (first === undefined) res.flushHeaders();
     for (let chunk: Chunk = first ?? (await read); !chunk.done; chunk = await read) {
-      if (res.destroyed) return;
+      if (res.destroyed) return gone();
       res.cork();
       res.write(chunk.value);
       process.nextTick(() => res.uncork());
