@@ -1,9 +1,38 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
-import { McpSessionManager } from '../lib/index.js';
+import { Injectable } from '@nestjs/common';
+import { McpSessionManager, Tool, type McpRequestContext } from '../lib/index.js';
 import { callTool, handshake, toolText } from './fixtures/mcp-http.js';
+import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A tool that runs until the test lets it answer. */
+@Injectable()
+class GatedTools {
+  started?: () => void;
+  private open?: () => void;
+  private gate = new Promise<void>((resolve) => (this.open = resolve));
+
+  finish(): void {
+    this.open?.();
+  }
+
+  @Tool({ description: 'Closes its SSE stream for the client to poll, then waits' })
+  async pollLater(_args: unknown, ctx: McpRequestContext): Promise<string> {
+    ctx.closeSSEStream();
+    this.started?.();
+    await this.gate;
+    return 'done';
+  }
+
+  @Tool({ description: 'Waits' })
+  async waitForGate(): Promise<string> {
+    this.started?.();
+    await this.gate;
+    return 'done';
+  }
+}
 
 /** Opens the standalone GET SSE stream of a session and keeps it open until aborted. */
 async function openStream(url: URL, sessionId: string): Promise<AbortController> {
@@ -66,5 +95,48 @@ describe('live-session cap and idle eviction', () => {
     await sleep(900);
     expect(manager.isLive(streaming)).toBe(false);
     expect((await whoami(http, streaming)).restore).toMatchObject({ reason: 'restore' });
+  });
+
+  it('keeps a session live while a request runs after its HTTP exchange ended, so its answer can be resumed', async () => {
+    const app = await createTestApp({ maxLiveSessions: 1 }, { providers: [GatedTools] });
+    apps.push(app);
+    const tools = app.app.get(GatedTools);
+    const manager = app.app.get(McpSessionManager);
+    const client = await new RawMcpClient(app.url).connect();
+    const started = new Promise<void>((resolve) => (tools.started = resolve));
+    const { id, response } = await client.request('tools/call', { name: 'pollLater' });
+    const cursor = (await new SseReader(response).drain(100)).find((e) => e.id)?.id;
+    await started;
+    expect(cursor).toBeDefined();
+
+    const other = await handshake(app.app.getHttpServer() as Server); // over the cap of 1
+    expect(manager.isLive(client.sessionId)).toBe(true);
+    expect(manager.isLive(other)).toBe(false);
+
+    tools.finish();
+    const resumed = new SseReader(await client.get(cursor));
+    const answer = (await resumed.drain(300)).map(messageOf).find((m) => m?.id === id);
+    await resumed.cancel();
+    expect(answer?.result.content[0].text).toBe('done');
+  });
+
+  it('lets a session go once the client cancels a request that still runs', async () => {
+    const app = await createTestApp({ maxLiveSessions: 1 }, { providers: [GatedTools] });
+    apps.push(app);
+    const tools = app.app.get(GatedTools);
+    const manager = app.app.get(McpSessionManager);
+    const client = await new RawMcpClient(app.url).connect();
+    const started = new Promise<void>((resolve) => (tools.started = resolve));
+    const abort = new AbortController();
+    const { id } = await client.request('tools/call', { name: 'waitForGate' }, abort.signal);
+    await started;
+    abort.abort();
+    const cancel = { requestId: id, reason: 'user gave up' };
+    await client.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: cancel });
+    await sleep(20);
+
+    await handshake(app.app.getHttpServer() as Server);
+    expect(manager.isLive(client.sessionId)).toBe(false);
+    tools.finish();
   });
 });

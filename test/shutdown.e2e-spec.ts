@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
+import request from 'supertest';
 import { Global, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CountingStore } from './fixtures/counting-store.js';
-import { initializeRequest, post } from './fixtures/mcp-http.js';
+import { McpSessionManager, OnSessionRestore } from '../lib/index.js';
+import { PROTOCOL_VERSION, handshake, initializeRequest, post } from './fixtures/mcp-http.js';
 import { RecordingLogger } from './fixtures/recording-logger.js';
 import { createTestApp } from './fixtures/test-app.js';
 
@@ -28,6 +31,24 @@ class SlowShutdown implements OnModuleDestroy {
 @Global()
 @Module({ providers: [SlowShutdown], exports: [SlowShutdown] })
 class SlowShutdownModule {}
+
+/** A restore hook that waits for the test, as one reloading state from a database would. */
+@Injectable()
+class GatedRestoreHook {
+  entered?: () => void;
+  private open?: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+
+  release(): void {
+    this.open?.();
+  }
+
+  @OnSessionRestore()
+  async reload(): Promise<void> {
+    this.entered?.();
+    await this.gate;
+  }
+}
 
 describe('shutdown', () => {
   it('stops the periodic store work before the other modules shut down', async () => {
@@ -68,6 +89,37 @@ describe('shutdown', () => {
     });
     expect(store.total).toBe(callsBefore);
     await closing;
+  });
+
+  it('closes a session whose restore ends after shutdown began, instead of serving it', async () => {
+    const first = await createTestApp({ sessionStore: store });
+    const sessionId = await handshake(first.app.getHttpServer() as Server);
+    await first.close();
+    const second = await createTestApp({ sessionStore: store }, { providers: [GatedRestoreHook] });
+    const hook = second.app.get(GatedRestoreHook);
+    const manager = second.app.get(McpSessionManager);
+    const entered = new Promise<void>((resolve) => (hook.entered = resolve));
+    const stream = request(second.url.origin)
+      .get(second.url.pathname)
+      .set('Accept', 'text/event-stream')
+      .set('Mcp-Session-Id', sessionId)
+      .set('Mcp-Protocol-Version', PROTOCOL_VERSION)
+      .then((response) => response);
+    await entered;
+    let closed = false;
+    const closing = second.close().then(() => (closed = true));
+    await sleep(50);
+    hook.release();
+    // Served, the stream would stay open and keep the HTTP server from closing.
+    const response = await Promise.race([stream, sleep(2000).then(() => undefined)]);
+    expect(response?.status).toBe(503);
+    expect(JSON.parse(response?.text ?? '{}')).toMatchObject({
+      jsonrpc: '2.0',
+      error: { code: -32000 },
+    });
+    expect(manager.isLive(sessionId)).toBe(false);
+    await Promise.race([closing, sleep(2000)]);
+    expect(closed).toBe(true);
   });
 
   afterAll(() => store.onModuleDestroy());

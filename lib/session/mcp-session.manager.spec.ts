@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { setTimeout } from 'node:timers/promises';
-import { Injectable, Logger, type INestApplicationContext } from '@nestjs/common';
+import { Injectable, Logger, type INestApplicationContext, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { OnSessionRestore } from '../decorators/on-session-restore.decorator.js';
 import type { McpModuleOptions } from '../interfaces/mcp-module-options.interface.js';
@@ -17,10 +17,11 @@ const params = {
   clientInfo: { name: 'unit', version: '1.0.0' },
 };
 
-/** The in-memory store, with loads that can be held back and a switch to fail. */
+/** The in-memory store, with loads and saves that can be held back and a switch to fail. */
 class ControllableStore extends InMemorySessionStore {
   loads = 0;
   gate?: Promise<void>;
+  saveGate?: Promise<void>;
   down = false;
   raw = new Map<string, unknown>();
 
@@ -34,6 +35,7 @@ class ControllableStore extends InMemorySessionStore {
 
   override async save(record: SessionRecord, ttlMs: number): Promise<void> {
     if (this.down) throw new Error('connection refused');
+    await this.saveGate;
     return super.save(record, ttlMs);
   }
 }
@@ -53,19 +55,32 @@ class Hooks {
   }
 }
 
+/** A restore hook that does I/O, e.g. reloading per-session state from a database. */
+@Injectable()
+class SlowHook {
+  gate?: Promise<void>;
+  entered?: () => void;
+
+  @OnSessionRestore()
+  async reload() {
+    this.entered?.();
+    await this.gate;
+  }
+}
+
 describe('McpSessionManager', () => {
   let store: ControllableStore;
   let apps: INestApplicationContext[];
 
-  const boot = async (options: Partial<McpModuleOptions> = {}) => {
+  const boot = async (options: Partial<McpModuleOptions> = {}, providers: Type[] = [Hooks]) => {
     const moduleRef = await Test.createTestingModule({
       imports: [McpModule.forRoot({ name: 'unit', version: '1', sessionStore: store, ...options })],
-      providers: [Hooks],
+      providers,
     }).compile();
     moduleRef.useLogger(false);
     const app = await moduleRef.init();
     apps.push(app);
-    return { manager: app.get(McpSessionManager), hooks: app.get(Hooks) };
+    return { app, manager: app.get(McpSessionManager), hooks: app.get(Hooks) };
   };
 
   beforeEach(() => {
@@ -121,6 +136,54 @@ describe('McpSessionManager', () => {
     expect(await b.manager.get(session.id)).toBeUndefined();
     expect(await a.manager.get(session.id)).toBeDefined(); // A still holds it live ...
     expect(await store.load(session.id)).toBeUndefined(); // ... but no instance can restore it
+  });
+
+  it('does not revive a session deleted while its restore hooks ran', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params);
+    const b = await boot({}, [Hooks, SlowHook]);
+    const hook = b.app.get(SlowHook);
+    let open!: () => void;
+    hook.gate = new Promise((resolve) => (open = resolve));
+    const entered = new Promise<void>((resolve) => (hook.entered = resolve));
+    const restoring = b.manager.get(session.id);
+    await entered;
+    expect(await b.manager.terminate(session.id)).toBe(true);
+    open();
+    expect(await restoring).toBeUndefined();
+    expect(b.manager.isLive(session.id)).toBe(false);
+    expect(await b.manager.get(session.id)).toBeUndefined();
+  });
+
+  it('does not revive a session deleted while it was re-initialized', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params);
+    let open!: () => void;
+    store.saveGate = new Promise((resolve) => (open = resolve));
+    const reinitializing = a.manager.reinitialize(session.id, params);
+    await setTimeout(5); // loaded, now saving
+    store.saveGate = undefined;
+    expect(await a.manager.terminate(session.id)).toBe(true);
+    open();
+    expect(await reinitializing).toBeUndefined();
+    expect(a.manager.isLive(session.id)).toBe(false);
+    expect(await a.manager.get(session.id)).toBeUndefined();
+  });
+
+  it('re-initializes one session at a time for concurrent re-initializes of an id', async () => {
+    const a = await boot();
+    const session = await a.manager.create(params);
+    const results = await Promise.all([
+      a.manager.reinitialize(session.id, params),
+      a.manager.reinitialize(session.id, params),
+    ]);
+    const [first, second] = results.map((r) => r?.session);
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    expect(first).not.toBe(second);
+    expect(first?.server.isConnected()).toBe(false); // replaced, and closed
+    expect(second?.server.isConnected()).toBe(true);
+    expect(a.manager.liveCount).toBe(1);
   });
 
   it.each([

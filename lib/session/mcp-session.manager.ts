@@ -25,6 +25,8 @@ import { McpSessionFactory } from './mcp-session.factory.js';
 import type { McpSession } from './mcp-session.js';
 import { SessionRecordRepository } from './session-record.repository.js';
 import { SessionRestoreNotifier } from './session-restore.notifier.js';
+import { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
+import { holdUntilAnswered } from './pending-answers.js';
 import { SessionRevalidator } from './session.revalidator.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -54,6 +56,8 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   private timer?: NodeJS.Timeout;
   /** The round of periodic work in progress, if any. */
   private maintenance?: Promise<void>;
+  /** Set once shutdown begins: from then on no session becomes live. */
+  private stopping = false;
 
   constructor(
     private readonly records: SessionRecordRepository,
@@ -90,6 +94,7 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
    */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping = true;
     await this.maintenance;
     this.records.close();
   }
@@ -143,7 +148,9 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
     principal?: string,
   ): Promise<ResolvedSession | undefined> {
     if (this.deleted.has(sessionId)) return undefined;
-    await this.pending.get(sessionId);
+    // Joins nothing: the initialize params are this caller's own. Waits for the other
+    // flights instead, so that one session is built at a time for an id.
+    for (let flight; (flight = this.pending.get(sessionId));) await flight;
     return this.pending.run(sessionId, async () => {
       const stored = await this.records.load(sessionId);
       if (!stored || stored.principal !== principal) return undefined;
@@ -159,7 +166,8 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
       if (previous) await this.close(previous);
       const session = await this.factory.create(record);
       const restore = await this.notifier.announce(record, 'reinitialize');
-      return { session: this.activate(session), restore };
+      if (await this.closeIfDeleted(session)) return undefined;
+      return { session: await this.activate(session), restore };
     });
   }
 
@@ -264,15 +272,29 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
       );
       return undefined;
     }
-    if (this.deleted.has(sessionId)) {
-      await this.close(session);
-      return undefined;
-    }
+    if (await this.closeIfDeleted(session)) return undefined;
     const restore = await this.notifier.announce(record, 'restore');
-    return { session: this.activate(session), restore };
+    // A DELETE may have come while the restore hooks ran.
+    if (await this.closeIfDeleted(session)) return undefined;
+    return { session: await this.activate(session), restore };
   }
 
-  private activate(session: McpSession): McpSession {
+  /** Closes a session built for an id deleted meanwhile; says whether it did. */
+  private async closeIfDeleted(session: McpSession): Promise<boolean> {
+    if (!this.deleted.has(session.id)) return false;
+    await this.close(session);
+    return true;
+  }
+
+  /**
+   * Makes a built session live. Once shutdown has begun it closes it instead and throws
+   * `SessionStoreUnavailableError` (503), as the live sessions are being closed.
+   */
+  private async activate(session: McpSession): Promise<McpSession> {
+    if (this.stopping) {
+      await this.close(session);
+      throw new SessionStoreUnavailableError('activate', 'the application is shutting down');
+    }
     session.onLoggingLevelChange = (loggingLevel) => {
       this.records.saveLoggingLevel(session.id, loggingLevel).then(
         (record) => {
@@ -284,6 +306,7 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
           ),
       );
     };
+    holdUntilAnswered(session.transport, () => this.acquire(session));
     this.live.add(session);
     // Held like a looked-up session (see whileHeld) until its requests acquire it.
     setImmediate(this.live.hold(session));
