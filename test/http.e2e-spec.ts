@@ -137,6 +137,45 @@ describe('MCP endpoint over HTTP (supertest)', () => {
     expect(res.body.error.code).toBe(-32700);
   });
 
+  it('answers 400 (-32600) to initialize in a batch, a batch of one too, and starts no session', async () => {
+    const manager = app.app.get('MCP_SESSION_MANAGER');
+    const before = manager.liveCount;
+    for (const batch of [
+      [initializeRequest(1)],
+      [initializeRequest(1), { jsonrpc: '2.0', id: 2, method: 'ping' }],
+    ]) {
+      const res = await post(http, '/mcp', batch);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32600 } });
+      expect(res.headers['mcp-session-id']).toBeUndefined();
+    }
+    expect(manager.liveCount).toBe(before);
+  });
+
+  it('answers 415 to a POST whose Content-Type is not JSON, initialize included', async () => {
+    const sessionId = await handshake(http);
+    for (const session of [undefined, sessionId]) {
+      const res = await post(http, '/mcp', initializeRequest(1), session, {
+        'Content-Type': 'text/plain',
+      });
+      expect(res.status).toBe(415);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
+    }
+  });
+
+  it('answers 400 to a DELETE with an unsupported MCP-Protocol-Version, and keeps the session', async () => {
+    const sessionId = await handshake(http);
+    const del = await request(http)
+      .delete('/mcp')
+      .set('Mcp-Session-Id', sessionId)
+      .set('Mcp-Protocol-Version', '1999-01-01');
+    expect(del.status).toBe(400);
+    expect(del.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    expect(del.body.error.message).toContain('1999-01-01');
+    const ping = await post(http, '/mcp', { jsonrpc: '2.0', id: 3, method: 'ping' }, sessionId);
+    expect(ping.status).toBe(200);
+  });
+
   it('answers 413 with a JSON-RPC error for an oversized body', async () => {
     const sessionId = await handshake(http);
     const huge = {

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import {
   InitializeRequestSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type InitializeRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
@@ -50,11 +52,15 @@ export class McpRequestHandler {
   ) {}
 
   async handlePost(req: Request, res: Response): Promise<void> {
+    // Before anything else: a body that is not JSON was not parsed, so an `initialize`
+    // in it could not be told from a request that lacks its session id.
+    if (!isJsonContentType(req.headers['content-type'])) {
+      const message = 'Unsupported Media Type: Content-Type must be application/json';
+      return sendJsonRpcError(res, 415, JsonRpcErrorCode.ServerError, message, { id: null });
+    }
     const body: unknown = req.body;
     const messages: unknown[] = Array.isArray(body) ? body : [body];
-    if (messages.some(isInitialize)) {
-      return this.initialize(req, res, body, messages.length);
-    }
+    if (messages.some(isInitialize)) return this.initialize(req, res, body);
     await this.serveSession(req, res, body);
   }
 
@@ -65,6 +71,12 @@ export class McpRequestHandler {
   async handleDelete(req: Request, res: Response): Promise<void> {
     const sessionId = this.requireSessionId(req, res, null);
     if (!sessionId) return;
+    // Checked by the SDK transport on POST and GET; a DELETE never reaches it.
+    const version = req.headers[PROTOCOL_VERSION_HEADER];
+    if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      const message = `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`;
+      return sendJsonRpcError(res, 400, JsonRpcErrorCode.ServerError, message, { id: null });
+    }
     await this.guardStore(res, null, async () => {
       const ended =
         SESSION_ID_PATTERN.test(sessionId) &&
@@ -74,14 +86,9 @@ export class McpRequestHandler {
     });
   }
 
-  private async initialize(
-    req: Request,
-    res: Response,
-    body: unknown,
-    count: number,
-  ): Promise<void> {
+  private async initialize(req: Request, res: Response, body: unknown): Promise<void> {
     const id = requestIdOf(body);
-    if (count > 1) {
+    if (Array.isArray(body)) {
       const message = 'Invalid Request: initialize must be sent alone, not in a batch';
       return sendJsonRpcError(res, 400, JsonRpcErrorCode.InvalidRequest, message, { id });
     }
