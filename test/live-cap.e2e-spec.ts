@@ -59,6 +59,16 @@ describe('live-session cap and idle eviction', () => {
     await Promise.all(apps.splice(0).map((a) => a.close()));
   });
 
+  /** An app with a cap of one live session, and a client with a session on it. */
+  async function startGated() {
+    const app = await createTestApp({ maxLiveSessions: 1 }, { providers: [GatedTools] });
+    apps.push(app);
+    const tools = app.app.get(GatedTools);
+    const started = new Promise<void>((resolve) => (tools.started = resolve));
+    const client = await new RawMcpClient(app.url).connect();
+    return { app, tools, manager: app.app.get(McpSessionManager), client, started };
+  }
+
   it('keeps at most maxLiveSessions live, evicting the least recently used, which stay resumable', async () => {
     const app = await createTestApp({ maxLiveSessions: 3 });
     apps.push(app);
@@ -98,12 +108,7 @@ describe('live-session cap and idle eviction', () => {
   });
 
   it('keeps a session live while a request runs after its HTTP exchange ended, so its answer can be resumed', async () => {
-    const app = await createTestApp({ maxLiveSessions: 1 }, { providers: [GatedTools] });
-    apps.push(app);
-    const tools = app.app.get(GatedTools);
-    const manager = app.app.get(McpSessionManager);
-    const client = await new RawMcpClient(app.url).connect();
-    const started = new Promise<void>((resolve) => (tools.started = resolve));
+    const { app, tools, manager, client, started } = await startGated();
     const { id, response } = await client.request('tools/call', { name: 'pollLater' });
     const cursor = (await new SseReader(response).drain(100)).find((e) => e.id)?.id;
     await started;
@@ -121,12 +126,7 @@ describe('live-session cap and idle eviction', () => {
   });
 
   it('lets a session go once the client cancels a request that still runs', async () => {
-    const app = await createTestApp({ maxLiveSessions: 1 }, { providers: [GatedTools] });
-    apps.push(app);
-    const tools = app.app.get(GatedTools);
-    const manager = app.app.get(McpSessionManager);
-    const client = await new RawMcpClient(app.url).connect();
-    const started = new Promise<void>((resolve) => (tools.started = resolve));
+    const { app, tools, manager, client, started } = await startGated();
     const abort = new AbortController();
     const { id } = await client.request('tools/call', { name: 'waitForGate' }, abort.signal);
     await started;

@@ -138,6 +138,20 @@ describe('McpSessionManager', () => {
     expect(await store.load(session.id)).toBeUndefined(); // ... but no instance can restore it
   });
 
+  /** Deletes a session while `pending` (its restore or re-initialize) waits, then lets it go on. */
+  async function expectDeletedMeanwhile(
+    manager: McpSessionManager,
+    sessionId: string,
+    pending: Promise<unknown>,
+    proceed: () => void,
+  ) {
+    expect(await manager.terminate(sessionId)).toBe(true);
+    proceed();
+    expect(await pending).toBeUndefined();
+    expect(manager.isLive(sessionId)).toBe(false);
+    expect(await manager.get(sessionId)).toBeUndefined();
+  }
+
   it('does not revive a session deleted while its restore hooks ran', async () => {
     const a = await boot();
     const session = await a.manager.create(params);
@@ -148,11 +162,7 @@ describe('McpSessionManager', () => {
     const entered = new Promise<void>((resolve) => (hook.entered = resolve));
     const restoring = b.manager.get(session.id);
     await entered;
-    expect(await b.manager.terminate(session.id)).toBe(true);
-    open();
-    expect(await restoring).toBeUndefined();
-    expect(b.manager.isLive(session.id)).toBe(false);
-    expect(await b.manager.get(session.id)).toBeUndefined();
+    await expectDeletedMeanwhile(b.manager, session.id, restoring, open);
   });
 
   it('does not revive a session deleted while it was re-initialized', async () => {
@@ -163,11 +173,7 @@ describe('McpSessionManager', () => {
     const reinitializing = a.manager.reinitialize(session.id, params);
     await setTimeout(5); // loaded, now saving
     store.saveGate = undefined;
-    expect(await a.manager.terminate(session.id)).toBe(true);
-    open();
-    expect(await reinitializing).toBeUndefined();
-    expect(a.manager.isLive(session.id)).toBe(false);
-    expect(await a.manager.get(session.id)).toBeUndefined();
+    await expectDeletedMeanwhile(a.manager, session.id, reinitializing, open);
   });
 
   it('re-initializes one session at a time for concurrent re-initializes of an id', async () => {
