@@ -148,10 +148,8 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
     principal?: string,
   ): Promise<ResolvedSession | undefined> {
     if (this.deleted.has(sessionId)) return undefined;
-    // Joins nothing: the initialize params are this caller's own. Waits for the other
-    // flights instead, so that one session is built at a time for an id.
-    for (let flight; (flight = this.pending.get(sessionId));) await flight;
-    return this.pending.run(sessionId, async () => {
+    // Joins nothing: the initialize params are this caller's own.
+    return this.pending.runAfter(sessionId, async () => {
       const stored = await this.records.load(sessionId);
       if (!stored || stored.principal !== principal) return undefined;
       const record: SessionRecord = {

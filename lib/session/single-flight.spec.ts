@@ -25,17 +25,33 @@ describe('SingleFlight', () => {
     expect(flights.get('a')).toBeUndefined();
   });
 
-  it('keeps a later run for the same key when an earlier one settles after it started', async () => {
+  it('runs work after the runs in progress for its key, failed ones included, one at a time', async () => {
     const flights = new SingleFlight<string, number>();
     const first = deferred<number>();
-    const second = deferred<number>();
-    const earlier = flights.run('a', () => first.promise);
-    const later = flights.run('a', () => second.promise);
+    const order: string[] = [];
+    const failing = flights.run('a', async () => {
+      await first.promise;
+      order.push('first');
+      throw new Error('store down');
+    });
+    const secondGate = deferred<void>();
+    const second = flights.runAfter('a', async () => {
+      order.push('second');
+      await secondGate.promise;
+      order.push('second done');
+      return 2;
+    });
+    const third = flights.runAfter('a', async () => {
+      order.push('third');
+      return 3;
+    });
     first.resolve(1);
-    await earlier;
-    expect(flights.get('a')).toBe(later);
-    second.resolve(2);
-    await later;
+    await expect(failing).rejects.toThrow('store down');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['first', 'second']);
+    secondGate.resolve();
+    expect(await Promise.all([second, third])).toEqual([2, 3]);
+    expect(order).toEqual(['first', 'second', 'second done', 'third']);
     expect(flights.get('a')).toBeUndefined();
   });
 });
