@@ -25,7 +25,6 @@ import { McpSessionFactory } from './mcp-session.factory.js';
 import type { McpSession } from './mcp-session.js';
 import { SessionRecordRepository } from './session-record.repository.js';
 import { SessionRestoreNotifier } from './session-restore.notifier.js';
-import { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
 import { holdUntilAnswered } from './pending-answers.js';
 import { SessionRevalidator } from './session.revalidator.js';
 import { SingleFlight } from './single-flight.js';
@@ -56,8 +55,6 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   private timer?: NodeJS.Timeout;
   /** The round of periodic work in progress, if any. */
   private maintenance?: Promise<void>;
-  /** Set once shutdown begins: from then on no session becomes live. */
-  private stopping = false;
 
   constructor(
     private readonly records: SessionRecordRepository,
@@ -94,7 +91,6 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
    */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    this.stopping = true;
     await this.maintenance;
     this.records.close();
   }
@@ -285,13 +281,16 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   }
 
   /**
-   * Makes a built session live. Once shutdown has begun it closes it instead and throws
-   * `SessionStoreUnavailableError` (503), as the live sessions are being closed.
+   * Makes a built session live. Once the store is closed to this process (shutdown: the
+   * live sessions are being closed), it closes the session instead and throws
+   * `SessionStoreUnavailableError` (503).
    */
   private async activate(session: McpSession): Promise<McpSession> {
-    if (this.stopping) {
+    try {
+      this.records.ensureOpen('activate');
+    } catch (error) {
       await this.close(session);
-      throw new SessionStoreUnavailableError('activate', 'the application is shutting down');
+      throw error;
     }
     session.onLoggingLevelChange = (loggingLevel) => {
       this.records.saveLoggingLevel(session.id, loggingLevel).then(

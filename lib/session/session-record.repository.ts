@@ -81,10 +81,15 @@ export class SessionRecordRepository {
     return parsed.record;
   }
 
-  private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  /** Throws `SessionStoreUnavailableError` once the store is closed to this process. */
+  ensureOpen(operation: string): void {
     if (this.closed) {
       throw new SessionStoreUnavailableError(operation, 'the application is shutting down');
     }
+  }
+
+  private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    this.ensureOpen(operation);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
