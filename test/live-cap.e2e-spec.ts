@@ -4,32 +4,34 @@ import { Injectable } from '@nestjs/common';
 import { McpSessionManager, Tool, type McpRequestContext } from '../lib/index.js';
 import { callTool, handshake, toolText } from './fixtures/mcp-http.js';
 import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
+import { deferred } from './fixtures/deferred.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A tool that runs until the test lets it answer. */
 @Injectable()
 class GatedTools {
-  started?: () => void;
-  private open?: () => void;
-  private gate = new Promise<void>((resolve) => (this.open = resolve));
+  private readonly begun = deferred();
+  private readonly gate = deferred();
+  /** Resolves when a call has started. */
+  readonly started = this.begun.promise;
 
   finish(): void {
-    this.open?.();
+    this.gate.resolve();
   }
 
   @Tool({ description: 'Closes its SSE stream for the client to poll, then waits' })
   async pollLater(_args: unknown, ctx: McpRequestContext): Promise<string> {
     ctx.closeSSEStream();
-    this.started?.();
-    await this.gate;
+    this.begun.resolve();
+    await this.gate.promise;
     return 'done';
   }
 
   @Tool({ description: 'Waits' })
   async waitForGate(): Promise<string> {
-    this.started?.();
-    await this.gate;
+    this.begun.resolve();
+    await this.gate.promise;
     return 'done';
   }
 }
@@ -64,9 +66,8 @@ describe('live-session cap and idle eviction', () => {
     const app = await createTestApp({ maxLiveSessions: 1 }, { providers: [GatedTools] });
     apps.push(app);
     const tools = app.app.get(GatedTools);
-    const started = new Promise<void>((resolve) => (tools.started = resolve));
     const client = await new RawMcpClient(app.url).connect();
-    return { app, tools, manager: app.app.get(McpSessionManager), client, started };
+    return { app, tools, manager: app.app.get(McpSessionManager), client };
   }
 
   it('keeps at most maxLiveSessions live, evicting the least recently used, which stay resumable', async () => {
@@ -108,10 +109,10 @@ describe('live-session cap and idle eviction', () => {
   });
 
   it('keeps a session live while a request runs after its HTTP exchange ended, so its answer can be resumed', async () => {
-    const { app, tools, manager, client, started } = await startGated();
+    const { app, tools, manager, client } = await startGated();
     const { id, response } = await client.request('tools/call', { name: 'pollLater' });
     const cursor = (await new SseReader(response).drain(100)).find((e) => e.id)?.id;
-    await started;
+    await tools.started;
     expect(cursor).toBeDefined();
 
     const other = await handshake(app.app.getHttpServer() as Server); // over the cap of 1
@@ -126,10 +127,10 @@ describe('live-session cap and idle eviction', () => {
   });
 
   it('lets a session go once the client cancels a request that still runs', async () => {
-    const { app, tools, manager, client, started } = await startGated();
+    const { app, tools, manager, client } = await startGated();
     const abort = new AbortController();
     const { id } = await client.request('tools/call', { name: 'waitForGate' }, abort.signal);
-    await started;
+    await tools.started;
     abort.abort();
     const cancel = { requestId: id, reason: 'user gave up' };
     await client.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: cancel });

@@ -6,7 +6,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CountingStore } from './fixtures/counting-store.js';
-import { McpSessionManager, OnSessionRestore } from '../lib/index.js';
+import { GatedRestoreHook } from './fixtures/gated-restore-hook.js';
+import { McpSessionManager } from '../lib/index.js';
 import { PROTOCOL_VERSION, handshake, initializeRequest, post } from './fixtures/mcp-http.js';
 import { RecordingLogger } from './fixtures/recording-logger.js';
 import { createTestApp } from './fixtures/test-app.js';
@@ -31,24 +32,6 @@ class SlowShutdown implements OnModuleDestroy {
 @Global()
 @Module({ providers: [SlowShutdown], exports: [SlowShutdown] })
 class SlowShutdownModule {}
-
-/** A restore hook that waits for the test, as one reloading state from a database would. */
-@Injectable()
-class GatedRestoreHook {
-  entered?: () => void;
-  private open?: () => void;
-  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
-
-  release(): void {
-    this.open?.();
-  }
-
-  @OnSessionRestore()
-  async reload(): Promise<void> {
-    this.entered?.();
-    await this.gate;
-  }
-}
 
 describe('shutdown', () => {
   it('stops the periodic store work before the other modules shut down', async () => {
@@ -98,14 +81,13 @@ describe('shutdown', () => {
     const second = await createTestApp({ sessionStore: store }, { providers: [GatedRestoreHook] });
     const hook = second.app.get(GatedRestoreHook);
     const manager = second.app.get(McpSessionManager);
-    const entered = new Promise<void>((resolve) => (hook.entered = resolve));
     const stream = request(second.url.origin)
       .get(second.url.pathname)
       .set('Accept', 'text/event-stream')
       .set('Mcp-Session-Id', sessionId)
       .set('Mcp-Protocol-Version', PROTOCOL_VERSION)
       .then((response) => response);
-    await entered;
+    await hook.entered;
     let closed = false;
     const closing = second.close().then(() => (closed = true));
     await sleep(50);

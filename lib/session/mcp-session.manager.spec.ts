@@ -7,6 +7,7 @@ import type { McpModuleOptions } from '../interfaces/mcp-module-options.interfac
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import type { SessionRestoreMarker } from '../interfaces/session-restore-marker.interface.js';
 import { McpModule } from '../mcp.module.js';
+import { GatedRestoreHook } from '../../test/fixtures/gated-restore-hook.js';
 import { InMemorySessionStore } from './in-memory-session.store.js';
 import { McpSessionManager } from './mcp-session.manager.js';
 import { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
@@ -52,19 +53,6 @@ class Hooks {
   @OnSessionRestore()
   explode() {
     throw new Error('hook failure');
-  }
-}
-
-/** A restore hook that does I/O, e.g. reloading per-session state from a database. */
-@Injectable()
-class SlowHook {
-  gate?: Promise<void>;
-  entered?: () => void;
-
-  @OnSessionRestore()
-  async reload() {
-    this.entered?.();
-    await this.gate;
   }
 }
 
@@ -155,14 +143,11 @@ describe('McpSessionManager', () => {
   it('does not revive a session deleted while its restore hooks ran', async () => {
     const a = await boot();
     const session = await a.manager.create(params);
-    const b = await boot({}, [Hooks, SlowHook]);
-    const hook = b.app.get(SlowHook);
-    let open!: () => void;
-    hook.gate = new Promise((resolve) => (open = resolve));
-    const entered = new Promise<void>((resolve) => (hook.entered = resolve));
+    const b = await boot({}, [Hooks, GatedRestoreHook]);
+    const hook = b.app.get(GatedRestoreHook);
     const restoring = b.manager.get(session.id);
-    await entered;
-    await expectDeletedMeanwhile(b.manager, session.id, restoring, open);
+    await hook.entered;
+    await expectDeletedMeanwhile(b.manager, session.id, restoring, () => hook.release());
   });
 
   it('does not revive a session deleted while it was re-initialized', async () => {

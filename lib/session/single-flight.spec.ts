@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { deferred } from '../../test/fixtures/deferred.js';
 import { SingleFlight } from './single-flight.js';
-
-const deferred = <T>() => {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-};
 
 describe('SingleFlight', () => {
   it('lets callers join the run in progress for their key, and forgets it once settled', async () => {
