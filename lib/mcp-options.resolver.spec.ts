@@ -13,6 +13,12 @@ describe('resolveMcpOptions', () => {
     expect(typeof options.principal).toBe('function');
   });
 
+  it('accepts the longest delay a Node timer holds', () => {
+    expect(
+      resolveMcpOptions({ name: 'n', version: '1', storeTimeoutMs: 2 ** 31 - 1 }),
+    ).toMatchObject({ storeTimeoutMs: 2 ** 31 - 1 });
+  });
+
   it.each([
     [{ name: '', version: '1' }, /option "name"/],
     [{ name: 'n', version: '1', sessionTtlMs: -5 }, /option "sessionTtlMs"/],
@@ -22,6 +28,16 @@ describe('resolveMcpOptions', () => {
     ],
     [{ name: 'n', version: '1', ttlRefreshFraction: 2 }, /option "ttlRefreshFraction"/],
     [{ name: 'n', version: '1', sesionTtlMs: 5 }, /sesionTtlMs/],
+    // Node turns a longer timer delay into 1 ms: every store call would time out.
+    [
+      { name: 'n', version: '1', storeTimeoutMs: 2 ** 31 },
+      /option "storeTimeoutMs" must be at most/,
+    ],
+    [{ name: 'n', version: '1', idleTimeoutMs: 2 ** 31 }, /option "idleTimeoutMs" must be at most/],
+    [
+      { name: 'n', version: '1', revalidateIntervalMs: 2 ** 31 },
+      /option "revalidateIntervalMs" must be at most/,
+    ],
   ])('rejects %j naming the option', (options, message) => {
     expect(() => resolveMcpOptions(options as never)).toThrow(message);
   });

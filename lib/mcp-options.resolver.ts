@@ -33,6 +33,20 @@ export function principalFromUser(req: Request): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
+/** The longest delay a Node timer holds; a longer one fires after 1 ms instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay the module hands to a timer. */
+const timerMs = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMER_MS, {
+      message: `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest delay a Node timer holds`,
+    })
+    .default(fallback);
+
 const optionsSchema = z.strictObject({
   name: z.string().min(1),
   version: z.string().min(1),
@@ -50,14 +64,10 @@ const optionsSchema = z.strictObject({
     })
     .default(() => principalFromUser),
   ttlRefreshFraction: z.number().gt(0).lt(1).default(0.25),
-  revalidateIntervalMs: z.number().int().positive().default(1000),
-  storeTimeoutMs: z.number().int().positive().default(2000),
+  revalidateIntervalMs: timerMs(1000),
+  storeTimeoutMs: timerMs(2000),
   maxLiveSessions: z.number().int().positive().default(10_000),
-  idleTimeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .default(5 * 60 * 1000),
+  idleTimeoutMs: timerMs(5 * 60 * 1000),
   eventStore: z
     .custom(
       (value) =>
