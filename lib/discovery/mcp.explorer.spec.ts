@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { z } from 'zod';
 import { OnSessionRestore } from '../decorators/on-session-restore.decorator.js';
@@ -54,7 +54,7 @@ class Clash {
   }
 }
 
-const compile = (providers: Array<new (...args: never[]) => unknown>) =>
+const compile = (providers: Provider[]) =>
   Test.createTestingModule({
     imports: [McpModule.forRoot({ name: 'explorer-test', version: '0.0.0' })],
     providers: [Greeter, ...providers],
@@ -77,6 +77,20 @@ describe('McpExplorer and McpRegistry', () => {
         .map((h) => h.source)
         .sort(),
     ).toEqual(['GreetingTools.first', 'OtherHooks.second']);
+    await app.close();
+  });
+
+  it('explores an instance once, however many providers lead to it', async () => {
+    const app = await compile([
+      GreetingTools,
+      { provide: 'GREETINGS', useExisting: GreetingTools },
+    ]);
+    const registry = app.get(McpRegistry);
+    expect(registry.getTools().map((t) => t.source)).toEqual([
+      'GreetingTools.greet',
+      'GreetingTools.loud',
+    ]);
+    expect(registry.getRestoreHooks().map((h) => h.source)).toEqual(['GreetingTools.first']);
     await app.close();
   });
 

@@ -17,14 +17,17 @@ export class McpExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // One instance can sit behind several providers (`useExisting`, a shared `useValue`).
+    const explored = new Set<object>();
     for (const wrapper of this.discovery.getProviders()) {
-      this.explore(wrapper);
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || explored.has(instance)) continue;
+      explored.add(instance);
+      this.explore(wrapper, instance);
     }
   }
 
-  private explore(wrapper: InstanceWrapper): void {
-    const instance = wrapper.instance as Record<string, unknown> | undefined;
-    if (!instance || typeof instance !== 'object') return;
+  private explore(wrapper: InstanceWrapper, instance: Record<string, unknown>): void {
     const prototype = Object.getPrototypeOf(instance) as object;
     for (const method of this.scanner.getAllMethodNames(prototype)) {
       const target = instance[method];
