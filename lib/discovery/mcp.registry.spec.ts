@@ -50,7 +50,6 @@ describe('McpRegistry', () => {
 
   it('holds tool schemas as zod objects built once, which every session then shares', () => {
     const registry = new McpRegistry();
-    const union = z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]);
     registry.addTool({
       source: 'A.shape',
       options: {
@@ -62,12 +61,12 @@ describe('McpRegistry', () => {
       call,
     });
     registry.addTool({
-      source: 'A.union',
-      options: { name: 'union', description: 'd', inputSchema: union },
+      source: 'A.none',
+      options: { name: 'none', description: 'd', inputSchema: {} },
       call,
     });
 
-    const [shape, other] = registry.getTools();
+    const [shape, none] = registry.getTools();
     const input = shape.options.inputSchema as z.core.$ZodObject;
     expect(input).toBeInstanceOf(z.core.$ZodObject);
     expect(Object.keys(input._zod.def.shape)).toEqual(['city']);
@@ -75,7 +74,55 @@ describe('McpRegistry', () => {
     expect(z.safeParse(input, { city: 1 }).success).toBe(false);
     expect(shape.options.outputSchema).toBeInstanceOf(z.core.$ZodObject);
     expect(registry.getTools()[0].options.inputSchema).toBe(input);
-    // Not an object schema: left for the SDK to handle as given.
-    expect(other.options.inputSchema).toBe(union);
+    // No arguments: the SDK's own spelling of that.
+    expect(none.options.inputSchema).toEqual({});
+  });
+
+  it.each([
+    [
+      'a zod union',
+      'inputSchema',
+      z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]),
+    ],
+    ['a transformed object', 'inputSchema', z.object({ a: z.string() }).transform((v) => v.a)],
+    ['a JSON Schema', 'inputSchema', { type: 'object', properties: { a: { type: 'string' } } }],
+    ['a zod string', 'outputSchema', z.string()],
+  ])('fails at bootstrap on %s as %s, naming the tool', (_, option, schema) => {
+    const registry = new McpRegistry();
+    expect(() =>
+      registry.addTool({
+        source: 'A.lookup',
+        options: { name: 'lookup', description: 'd', [option]: schema as never },
+        call,
+      }),
+    ).toThrow(`@Tool "lookup" on A.lookup: ${option} must be a zod object`);
+  });
+
+  it('keeps resources at their canonical URI, the one the SDK reads them by', () => {
+    const registry = new McpRegistry();
+    registry.addResource({
+      source: 'A.home',
+      options: { name: 'home', uri: 'https://x.dev' },
+      call,
+    });
+    registry.addResource({
+      source: 'A.inbox',
+      options: { name: 'inbox', uri: 'Notes://Inbox' },
+      call,
+    });
+    expect(registry.getResources().map((r) => r.options.uri)).toEqual([
+      'https://x.dev/',
+      'notes://Inbox',
+    ]);
+    expect(() =>
+      registry.addResource({
+        source: 'B.home',
+        options: { name: 'h', uri: 'HTTPS://x.dev/' },
+        call,
+      }),
+    ).toThrow('Duplicate MCP resource URI "https://x.dev/" on B.home and A.home');
+    expect(() =>
+      registry.addResource({ source: 'A.rel', options: { name: 'rel', uri: 'readme.md' }, call }),
+    ).toThrow('@Resource on A.rel: uri "readme.md" is not an absolute URI');
   });
 });

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { normalizeObjectSchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import {
+  normalizeObjectSchema,
+  type AnySchema,
+  type ZodRawShapeCompat,
+} from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { PromptOptions } from '../interfaces/prompt-options.interface.js';
 import type { ResourceOptions } from '../interfaces/resource-options.interface.js';
 import type { ResourceTemplateOptions } from '../interfaces/resource-template-options.interface.js';
 import type { SessionRestoreMarker } from '../interfaces/session-restore-marker.interface.js';
 import type { ToolOptions } from '../interfaces/tool-options.interface.js';
+import { canonicalUri } from '../utils/canonical-uri.util.js';
 
 /** A decorated method bound to its provider instance. */
 export interface DiscoveredMethod<Options = undefined> {
@@ -41,18 +46,51 @@ function addUnique<T extends DiscoveredMethod<unknown>>(
   map.set(key, entry);
 }
 
+type ToolSchema = ZodRawShapeCompat | AnySchema | undefined;
+
+/** `{}`: a shape with no field, which the SDK takes as "no arguments". */
+const isEmptyShape = (schema: ToolSchema) =>
+  typeof schema === 'object' &&
+  Object.getPrototypeOf(schema) === Object.prototype &&
+  Object.keys(schema).length === 0;
+
+/**
+ * A tool schema as a zod object, or a bootstrap error: the SDK lists any other schema as
+ * an empty object, so the tool could never be called as listed.
+ */
+function objectSchema(tool: DiscoveredTool, option: 'inputSchema' | 'outputSchema'): ToolSchema {
+  const schema = tool.options[option];
+  if (schema === undefined || isEmptyShape(schema)) return schema;
+  const object = normalizeObjectSchema(schema);
+  if (object) return object;
+  throw new Error(
+    `@Tool "${tool.options.name}" on ${tool.source}: ${option} must be a zod object ` +
+      `(z.object({ city: z.string() })) or a shape of zod schemas ({ city: z.string() })`,
+  );
+}
+
 /**
  * The tool with its schemas as zod objects, built once here rather than by the SDK for
  * every session's server: zod compiles an object's parser on its first use, per object.
  */
 function withObjectSchemas(tool: DiscoveredTool): DiscoveredTool {
-  const { inputSchema, outputSchema } = tool.options;
   const options = {
     ...tool.options,
-    inputSchema: normalizeObjectSchema(inputSchema) ?? inputSchema,
-    outputSchema: normalizeObjectSchema(outputSchema) ?? outputSchema,
+    inputSchema: objectSchema(tool, 'inputSchema'),
+    outputSchema: objectSchema(tool, 'outputSchema'),
   };
   return { ...tool, options };
+}
+
+/** The resource at its canonical URI (the SDK reads resources by it), or a bootstrap error. */
+function atCanonicalUri(resource: DiscoveredResource): DiscoveredResource {
+  const { uri } = resource.options;
+  if (!URL.canParse(uri)) {
+    throw new Error(
+      `@Resource on ${resource.source}: uri "${uri}" is not an absolute URI (e.g. config://app)`,
+    );
+  }
+  return { ...resource, options: { ...resource.options, uri: canonicalUri(uri) } };
 }
 
 /** Everything the explorer found at bootstrap; read when a session's server is built. */
@@ -76,10 +114,11 @@ export class McpRegistry {
   }
 
   addResource(resource: DiscoveredResource): void {
+    const canonical = atCanonicalUri(resource);
     addUnique(
       this.resources,
-      resource.options.uri,
-      resource,
+      canonical.options.uri,
+      canonical,
       'resource URI',
       'each @Resource() needs its own uri',
     );

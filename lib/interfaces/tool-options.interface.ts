@@ -9,7 +9,9 @@ export interface ToolOptions {
   description: string;
   /**
    * The arguments, as a zod object shape (`{ city: z.string() }`) or a zod object schema
-   * (`z.strictObject({...}).meta({...})`, to control the JSON Schema that is listed).
+   * (`z.strictObject({...}).meta({...})`, to control the JSON Schema that is listed);
+   * `{}` for none. Any other schema (a union, a transform, a JSON Schema) fails bootstrap:
+   * the SDK would list it as an empty object.
    */
   inputSchema?: ZodRawShapeCompat | AnySchema;
   /**

@@ -4,22 +4,30 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { canonicalUri } from '../utils/canonical-uri.util.js';
 
-/** The resource URIs one session subscribed to, and the server that notifies it. */
+/**
+ * The resource URIs one session subscribed to, and the server that notifies it. URIs
+ * are matched in their canonical form, and notified as the client spelled them.
+ */
 export class SessionSubscriptions {
-  /** Kept in step with the index of {@link McpResourceSubscriptions}. */
-  readonly uris = new Set<string>();
+  /**
+   * Canonical URI → the URI as subscribed. Kept in step with the index of
+   * {@link McpResourceSubscriptions}.
+   */
+  readonly uris = new Map<string, string>();
 
   constructor(private readonly server: McpServer) {}
 
   has(uri: string): boolean {
-    return this.uris.has(uri);
+    return this.uris.has(canonicalUri(uri));
   }
 
   /** Sends `notifications/resources/updated` if the session subscribed to `uri`. */
   async notify(uri: string): Promise<boolean> {
-    if (!this.uris.has(uri) || !this.server.isConnected()) return false;
-    await this.server.server.sendResourceUpdated({ uri });
+    const subscribed = this.uris.get(canonicalUri(uri));
+    if (subscribed === undefined || !this.server.isConnected()) return false;
+    await this.server.server.sendResourceUpdated({ uri: subscribed });
     return true;
   }
 }
@@ -59,7 +67,7 @@ export class McpResourceSubscriptions {
     });
     const previous = server.server.onclose;
     server.server.onclose = () => {
-      for (const uri of [...session.uris]) this.unsubscribe(session, uri);
+      for (const uri of [...session.uris.keys()]) this.unsubscribe(session, uri);
       previous?.();
     };
     return session;
@@ -71,22 +79,24 @@ export class McpResourceSubscriptions {
    * @returns how many sessions were notified.
    */
   async notifyUpdated(uri: string): Promise<number> {
-    const sessions = [...(this.subscribers.get(uri) ?? [])];
+    const sessions = [...(this.subscribers.get(canonicalUri(uri)) ?? [])];
     const sent = await Promise.all(sessions.map((s) => s.notify(uri).catch(() => false)));
     return sent.filter(Boolean).length;
   }
 
   private subscribe(session: SessionSubscriptions, uri: string): void {
-    session.uris.add(uri);
-    let sessions = this.subscribers.get(uri);
-    if (!sessions) this.subscribers.set(uri, (sessions = new Set()));
+    const key = canonicalUri(uri);
+    session.uris.set(key, uri);
+    let sessions = this.subscribers.get(key);
+    if (!sessions) this.subscribers.set(key, (sessions = new Set()));
     sessions.add(session);
   }
 
   private unsubscribe(session: SessionSubscriptions, uri: string): void {
-    session.uris.delete(uri);
-    const sessions = this.subscribers.get(uri);
+    const key = canonicalUri(uri);
+    session.uris.delete(key);
+    const sessions = this.subscribers.get(key);
     sessions?.delete(session);
-    if (sessions?.size === 0) this.subscribers.delete(uri);
+    if (sessions?.size === 0) this.subscribers.delete(key);
   }
 }
