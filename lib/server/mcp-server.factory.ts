@@ -29,6 +29,21 @@ function withArgs<T>(hasSchema: boolean, run: ArgsHandler<T>) {
   return hasSchema ? run : (extra: SdkRequestExtra) => run({}, extra);
 }
 
+/**
+ * Calls a decorated method, making whatever it throws an `Error`: the SDK answers a
+ * thrown object with `[object Object]`, and a thrown `undefined` with nothing at all.
+ */
+async function invoke(call: () => unknown): Promise<unknown> {
+  try {
+    return await call();
+  } catch (thrown) {
+    if (thrown instanceof Error) throw thrown;
+    const message = (thrown as { message?: unknown } | null | undefined)?.message;
+    const text = typeof message === 'string' ? message : typeof thrown === 'string' ? thrown : '';
+    throw new Error(text || `Handler failed: it threw ${String(thrown)}`, { cause: thrown });
+  }
+}
+
 /** Builds the SDK server of one session from what the registry holds. */
 @Injectable()
 export class McpServerFactory {
@@ -64,7 +79,8 @@ export class McpServerFactory {
     const { name, title, description, inputSchema, outputSchema, annotations } = tool.options;
     const hasOutputSchema = outputSchema !== undefined;
     const handler = withArgs(inputSchema !== undefined, async (args, extra) => {
-      const result = await tool.call(args, createRequestContext(server, extra, state));
+      const context = createRequestContext(server, extra, state);
+      const result = await invoke(() => tool.call(args, context));
       return toCallToolResult(result, hasOutputSchema);
     });
     server.registerTool(
@@ -81,7 +97,8 @@ export class McpServerFactory {
   ): void {
     const { name, uri, ...metadata } = resource.options;
     server.registerResource(name, uri, metadata, async (url: URL, extra: SdkRequestExtra) => {
-      const result = await resource.call(url, createRequestContext(server, extra, state));
+      const context = createRequestContext(server, extra, state);
+      const result = await invoke(() => resource.call(url, context));
       return toReadResourceResult(result, url, metadata.mimeType);
     });
   }
@@ -98,7 +115,7 @@ export class McpServerFactory {
       metadata,
       async (url, variables, extra) => {
         const context = createRequestContext(server, extra, state);
-        const result = await template.call(url, variables, context);
+        const result = await invoke(() => template.call(url, variables, context));
         return toReadResourceResult(result, url, metadata.mimeType);
       },
     );
@@ -107,7 +124,8 @@ export class McpServerFactory {
   private registerPrompt(server: McpServer, prompt: DiscoveredPrompt, state: SessionState): void {
     const { name, title, description, argsSchema } = prompt.options;
     const handler = withArgs(argsSchema !== undefined, async (args, extra) => {
-      const result = await prompt.call(args, createRequestContext(server, extra, state));
+      const context = createRequestContext(server, extra, state);
+      const result = await invoke(() => prompt.call(args, context));
       return toGetPromptResult(result, name);
     });
     server.registerPrompt(name, { title, description, argsSchema }, handler as never);
