@@ -36,8 +36,8 @@ class UnusualHandlers {
   }
 }
 
-const textOf = (result: { content: unknown }) =>
-  (result.content as Array<{ text: string }>)[0].text;
+const textOf = (result: unknown) =>
+  (result as { content: Array<{ text: string }> }).content[0].text;
 
 describe('what handlers return and throw, as the client sees it', () => {
   let app: TestApp;
