@@ -15,6 +15,7 @@ import { serveWithTransport } from './web-standard.bridge.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 const PROTOCOL_VERSION_HEADER = 'mcp-protocol-version';
+const LAST_EVENT_ID_HEADER = 'last-event-id';
 /** Session ids are visible ASCII (spec); anything else cannot be one of ours. */
 const SESSION_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 const RETRY_AFTER_SECONDS = '5';
@@ -139,6 +140,7 @@ export class McpRequestHandler {
         : undefined;
       if (!resolved) return this.sessionNotFound(res, id);
       this.defaultProtocolVersion(req, resolved.session);
+      if (req.method === 'GET') await this.dropUnknownLastEventId(req, resolved.session);
       await this.serve(req, res, body, resolved);
     });
   }
@@ -171,6 +173,20 @@ export class McpRequestHandler {
     if (req.headers[PROTOCOL_VERSION_HEADER] !== undefined) return;
     req.headers[PROTOCOL_VERSION_HEADER] = session.record.protocolVersion;
     req.rawHeaders.push(PROTOCOL_VERSION_HEADER, session.record.protocolVersion);
+  }
+
+  /**
+   * The SDK answers a `Last-Event-ID` its event store does not hold with 400, and a
+   * client then never gets a GET stream again; yet the id is simply out of reach after a
+   * restart, a move to another instance, or once its event aged out. The spec lets a
+   * server not replay, so such a GET opens a fresh stream instead.
+   */
+  private async dropUnknownLastEventId(req: Request, session: McpSession): Promise<void> {
+    const lastEventId = req.headers[LAST_EVENT_ID_HEADER];
+    if (typeof lastEventId !== 'string' || !session.events) return;
+    // A store that fails here fails again in the SDK, which answers for it.
+    const known = await session.events.getStreamIdForEventId(lastEventId).catch(() => true);
+    if (!known) delete req.headers[LAST_EVENT_ID_HEADER];
   }
 
   private requireSessionId(req: Request, res: Response, id: RequestId): string | undefined {
