@@ -57,6 +57,27 @@ describe('MCP endpoint over HTTP (supertest)', () => {
     });
   });
 
+  it('answers other methods with 405 and the ones it allows, HEAD included', async () => {
+    const sessionId = await handshake(http);
+    const head = await request(http)
+      .head('/mcp')
+      .set('Accept', 'text/event-stream')
+      .set('Mcp-Session-Id', sessionId);
+    expect({ status: head.status, allow: head.headers.allow }).toEqual({
+      status: 405,
+      allow: 'GET, POST, DELETE',
+    });
+    for (const method of ['put', 'patch', 'options'] as const) {
+      const res = await request(http)[method]('/mcp').set('Mcp-Session-Id', sessionId);
+      expect({ method, status: res.status, allow: res.headers.allow, body: res.body }).toEqual({
+        method,
+        status: 405,
+        allow: 'GET, POST, DELETE',
+        body: { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null },
+      });
+    }
+  });
+
   it('answers 400 with a JSON-RPC error when the session header is missing', async () => {
     const res = await post(http, '/mcp', { jsonrpc: '2.0', id: 9, method: 'tools/list' });
     expect(res.status).toBe(400);

@@ -87,6 +87,13 @@ export class McpRequestHandler {
     });
   }
 
+  /** Any method but POST, GET and DELETE: the endpoint exists, so 405 rather than 404. */
+  refuseMethod(res: Response): void {
+    sendJsonRpcError(res, 405, JsonRpcErrorCode.ServerError, 'Method not allowed.', {
+      headers: { Allow: 'GET, POST, DELETE' },
+    });
+  }
+
   private async initialize(req: Request, res: Response, body: unknown): Promise<void> {
     const id = requestIdOf(body);
     if (Array.isArray(body)) {

@@ -1,4 +1,5 @@
 import {
+  All,
   Controller,
   Delete,
   Get,
@@ -36,6 +37,12 @@ export function createMcpController(path: string): Type<unknown> {
     @Delete()
     delete(@Req() req: Request, @Res() res: Response): Promise<void> {
       return this.handler.handleDelete(req, res);
+    }
+
+    /** Last, so that it only gets the methods above do not (HEAD goes to GET). */
+    @All()
+    other(@Res() res: Response): void {
+      this.handler.refuseMethod(res);
     }
   }
   return McpController;
