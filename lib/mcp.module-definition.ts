@@ -1,11 +1,9 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { DEFAULT_MCP_PATH, MCP_PATH } from './mcp.constants.js';
 import type {
   McpModuleExtras,
   McpModuleOptions,
 } from './interfaces/mcp-module-options.interface.js';
-import { McpExceptionFilter } from './transport/mcp-exception.filter.js';
 import { createMcpController } from './transport/mcp.controller.js';
 
 export const {
@@ -27,8 +25,6 @@ export const {
         providers: [
           ...(definition.providers ?? []),
           { provide: MCP_PATH, useValue: path },
-          // Body-parser errors happen before any route: only a global filter sees them.
-          { provide: APP_FILTER, useClass: McpExceptionFilter },
           // After the module's own providers, so these can replace the defaults.
           ...extraProviders,
         ],

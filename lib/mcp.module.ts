@@ -16,6 +16,7 @@ import { McpSessionManager } from './session/mcp-session.manager.js';
 import { SessionRecordRepository } from './session/session-record.repository.js';
 import { SessionRestoreNotifier } from './session/session-restore.notifier.js';
 import { sessionStoreProvider } from './session/session-store.provider.js';
+import { McpBodyErrorHandler } from './transport/mcp-body-error.handler.js';
 import { McpRequestHandler } from './transport/mcp-request.handler.js';
 
 /**
@@ -50,6 +51,7 @@ import { McpRequestHandler } from './transport/mcp-request.handler.js';
     McpSessionManager,
     { provide: MCP_SESSION_MANAGER, useExisting: McpSessionManager },
     McpRequestHandler,
+    McpBodyErrorHandler,
   ],
   exports: [
     MCP_MODULE_OPTIONS,

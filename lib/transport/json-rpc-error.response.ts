@@ -1,3 +1,4 @@
+import { HttpException, type Logger } from '@nestjs/common';
 import type { Response } from 'express';
 
 /** JSON-RPC error codes the HTTP layer answers with. */
@@ -35,4 +36,24 @@ export function sendJsonRpcError(
   res.status(status);
   for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
   res.json(jsonRpcErrorBody(code, message, options.id ?? null));
+}
+
+/**
+ * Answers an exception raised on the MCP endpoint: an `HttpException` with its status
+ * (a body that is not JSON as a parse error), anything else as a logged 500.
+ */
+export function sendExceptionAsJsonRpc(res: Response, exception: unknown, logger: Logger): void {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (exception.cause instanceof SyntaxError) {
+      const message = `Parse error: ${exception.message}`;
+      return sendJsonRpcError(res, status, JsonRpcErrorCode.ParseError, message);
+    }
+    return sendJsonRpcError(res, status, JsonRpcErrorCode.ServerError, exception.message);
+  }
+  logger.error(
+    'Unhandled error on the MCP endpoint',
+    exception instanceof Error ? exception.stack : String(exception),
+  );
+  sendJsonRpcError(res, 500, JsonRpcErrorCode.InternalError, 'Internal error');
 }
