@@ -210,6 +210,19 @@ describe('McpSessionManager', () => {
     expect((await a.manager.get(session.id, 'alice'))?.session.id).toBe(session.id);
   });
 
+  it("does not touch the store for another principal's request on a live session", async () => {
+    // No periodic sweep during the test, and any check refreshes the stored TTL.
+    const a = await boot({ revalidateIntervalMs: 60_000, ttlRefreshFraction: 0.001 });
+    const session = await a.manager.create(params, 'alice');
+    session.verifiedAt = 0; // due for a check against the store
+    const before = await store.load(session.id);
+    const loads = store.loads;
+    await setTimeout(5);
+    expect(await a.manager.get(session.id, 'mallory')).toBeUndefined();
+    expect(store.loads).toBe(loads);
+    expect(await store.load(session.id)).toEqual(before);
+  });
+
   it('re-initializes a stored session in place with new params', async () => {
     const a = await boot();
     const session = await a.manager.create(params, 'alice');

@@ -223,8 +223,10 @@ export class McpSessionManager implements OnModuleInit, OnModuleDestroy, BeforeA
   ): Promise<ResolvedSession | undefined> {
     const session = this.live.get(sessionId);
     if (session) {
+      // Before any store check: another principal's request must not refresh the TTL.
+      if (session.record.principal !== principal) return undefined;
       const current = await this.whileHeld(session, () => this.revalidator.isCurrent(session));
-      return current && session.record.principal === principal ? { session } : undefined;
+      return current ? { session } : undefined;
     }
     if (this.deleted.has(sessionId)) return undefined;
     const joined = this.pending.get(sessionId);
