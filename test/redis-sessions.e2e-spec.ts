@@ -5,7 +5,12 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { CacheManagerSessionStore, type McpModuleOptions } from '../lib/index.js';
+import { createClient } from '@keyv/redis';
+import {
+  CacheManagerSessionStore,
+  McpSessionManager,
+  type McpModuleOptions,
+} from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import {
   callTool,
@@ -175,6 +180,32 @@ describeWithRedis('sessions in Redis through @nestjs/cache-manager', () => {
     expect(logs).toEqual(['error']);
     expect(messages.at(-1)!.result.content[0].text).toBe('2025-06-18');
     expect(b.app.tools.restores).toHaveLength(1);
+  });
+
+  it('treats a stored value that does not parse as absent, without failing the others read with it', async () => {
+    const ns = uniqueNamespace();
+    const a = await instance(ns);
+    const [corrupt, healthy] = [await init(a.http), await init(a.http)];
+    const redis = await createClient({ url: REDIS_URL }).connect();
+    try {
+      const [key] = await redis.keys(`${ns}*session:${corrupt}`);
+      await redis.set(key, '{"value":{"v":1,"sess'); // truncated JSON
+    } finally {
+      await redis.close();
+    }
+    // What a sweep reads: the healthy session is still checked (and its TTL refreshed).
+    const [none, record] = await a.store.loadMany([corrupt, healthy]);
+    expect({ none, id: record?.sessionId }).toEqual({ none: undefined, id: healthy });
+
+    await a.app.app.get(McpSessionManager).evict(corrupt);
+    const res = await call(a.http, corrupt, 'echo', { text: 'x' });
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({
+      status: 404,
+      code: -32001,
+    });
+    // A client re-sending initialize with the id (openai-agents-python) gets a new session.
+    const fresh = await init(a.http, {}, corrupt);
+    expect(fresh).not.toBe(corrupt);
   });
 
   it('answers 503 with Retry-After while Redis is down, keeps live sessions serving, and recovers', async () => {
