@@ -214,7 +214,7 @@ describe('McpSessionManager', () => {
     // No periodic sweep during the test, and any check refreshes the stored TTL.
     const a = await boot({ revalidateIntervalMs: 60_000, ttlRefreshFraction: 0.001 });
     const session = await a.manager.create(params, 'alice');
-    session.verifiedAt = 0; // due for a check against the store
+    session.checkedAt = 0; // due for a check against the store
     const before = await store.load(session.id);
     const loads = store.loads;
     await setTimeout(5);

@@ -10,8 +10,11 @@ export class McpSession {
   loggingLevel: LoggingLevel | undefined;
   /** Epoch ms of the last request (start or end). */
   lastActivity = Date.now();
-  /** Epoch ms when the store last confirmed the session still exists. */
-  verifiedAt = Date.now();
+  /**
+   * Epoch ms of the last check that the session still exists in the store; a check that
+   * failed counts, so that a store that is down is asked once per interval.
+   */
+  checkedAt = Date.now();
   /** Requests and streams being served; a session with any is never evicted. */
   inFlight = 0;
   /** The HTTP requests behind the JSON-RPC requests being served. */

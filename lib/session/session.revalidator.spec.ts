@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveMcpOptions } from '../mcp-options.resolver.js';
+import { deferred } from '../../test/fixtures/deferred.js';
 import { sessionRecord } from '../../test/fixtures/session-record.js';
+import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import { InMemorySessionStore } from './in-memory-session.store.js';
 import type { McpSession } from './mcp-session.js';
 import { SessionRecordRepository } from './session-record.repository.js';
@@ -14,20 +16,27 @@ class CountingStore extends InMemorySessionStore {
   }
 }
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 const record = (sessionId: string, updatedAt = Date.now()) => sessionRecord(sessionId, updatedAt);
 
 const staleSession = (id: string) =>
   ({
     id,
     record: record(id),
-    verifiedAt: 0,
+    checkedAt: 0,
     lastActivity: Date.now(),
     inFlight: 0,
   }) as unknown as McpSession;
 
-async function setup() {
+async function setup(storeTimeoutMs = 2000) {
   const store = new CountingStore();
-  const options = resolveMcpOptions({ name: 'n', version: '1', sessionTtlMs: 10_000 });
+  const options = resolveMcpOptions({
+    name: 'n',
+    version: '1',
+    sessionTtlMs: 10_000,
+    storeTimeoutMs,
+  });
   const gone: string[] = [];
   const revalidator = new SessionRevalidator(
     new SessionRecordRepository(store, options),
@@ -60,6 +69,46 @@ describe('SessionRevalidator', () => {
     };
     expect(await revalidator.isCurrent(staleSession('x'))).toBe(true);
     expect(gone).toEqual([]);
+  });
+
+  it('once a check failed, serves without waiting for the store, asking once per interval', async () => {
+    // A store timeout longer than the test: a request that waited for the store would hang.
+    const { store, revalidator, gone } = await setup(600_000);
+    const load = store.loadMany.bind(store);
+    let calls = 0;
+    let answer: (ids: string[]) => Promise<Array<SessionRecord | undefined>> = async () => {
+      throw new Error('connection refused');
+    };
+    store.loadMany = (ids) => {
+      calls++;
+      return answer(ids);
+    };
+    const first = staleSession('first');
+    expect(await revalidator.isCurrent(first)).toBe(true);
+    expect(calls).toBe(1);
+    // The failed check counts: not asked again about this session within the interval.
+    expect(await revalidator.isCurrent(first)).toBe(true);
+    expect(calls).toBe(1);
+
+    // The store hangs now; a due session is served all the same, its check left running.
+    const hung = deferred();
+    answer = async (ids) => {
+      await hung.promise;
+      return load(ids);
+    };
+    try {
+      expect(await revalidator.isCurrent(staleSession('second'))).toBe(true);
+      await nextTurn(); // checks of one turn start together, after it
+      expect(calls).toBe(2);
+    } finally {
+      hung.resolve();
+    }
+
+    // It answers again: the check left running finds what was deleted, and the next due
+    // check is waited for again.
+    await nextTurn();
+    expect(gone).toEqual(['second']);
+    expect(await revalidator.isCurrent(staleSession('third'))).toBe(false);
   });
 
   it('refreshes the stored TTL of active sessions only once the refresh fraction has passed', async () => {

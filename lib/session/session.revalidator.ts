@@ -10,11 +10,14 @@ import type { SessionRecordRepository } from './session-record.repository.js';
  * TTLs at most once per `sessionTtlMs * ttlRefreshFraction`. A session not checked for
  * longer than `revalidateIntervalMs` is checked on its next request instead (batched
  * with the other checks of the same event-loop turn).
- * While the store is down, live sessions keep serving.
+ * While the store is down, live sessions keep serving: once a check has failed, requests
+ * no longer wait for the next one, and each session is asked about once per interval.
  */
 export class SessionRevalidator {
   private readonly logger = new Logger('McpSessionManager');
   private lastSweep = Date.now();
+  /** Whether the last check against the store failed. */
+  private storeFailing = false;
   private batch?: { sessions: Set<McpSession>; done: Promise<Set<McpSession>> };
 
   constructor(
@@ -25,24 +28,20 @@ export class SessionRevalidator {
 
   /** Whether a live session may be served; checks the store if it was not checked lately. */
   async isCurrent(session: McpSession): Promise<boolean> {
-    if (Date.now() - session.verifiedAt <= this.options.revalidateIntervalMs) return true;
-    try {
-      return !(await this.verify([session])).has(session);
-    } catch (error) {
-      this.logger.warn(`Serving live session ${session.id} unverified: ${String(error)}`);
-      return true;
-    }
+    if (Date.now() - session.checkedAt <= this.options.revalidateIntervalMs) return true;
+    const checked = this.verify([session]).then(
+      (gone) => !gone.has(session),
+      () => true,
+    );
+    // Waiting on a store that is down would cost every request its timeout.
+    return this.storeFailing ? true : checked;
   }
 
   /** Checks the sessions used since the last sweep. The caller runs one sweep at a time. */
   async sweep(live: McpSession[]): Promise<void> {
     const active = live.filter((s) => s.inFlight > 0 || s.lastActivity >= this.lastSweep);
     this.lastSweep = Date.now();
-    try {
-      if (active.length > 0) await this.verify(active);
-    } catch (error) {
-      this.logger.warn(`Could not revalidate live sessions: ${String(error)}`);
-    }
+    if (active.length > 0) await this.verify(active).catch(() => undefined);
   }
 
   /**
@@ -67,7 +66,7 @@ export class SessionRevalidator {
 
   private async check(sessions: McpSession[]): Promise<Set<McpSession>> {
     const now = Date.now();
-    const stored = await this.records.loadMany(sessions.map((s) => s.id));
+    const stored = await this.loadAll(sessions);
     const refreshAfter = this.options.sessionTtlMs * this.options.ttlRefreshFraction;
     const gone = new Set<McpSession>();
     const refreshes: Promise<void>[] = [];
@@ -78,12 +77,36 @@ export class SessionRevalidator {
         void this.onGone(session);
         return;
       }
-      session.verifiedAt = now;
+      session.checkedAt = now;
       if (now - record.updatedAt < refreshAfter) return;
       session.record = { ...record, updatedAt: now };
       refreshes.push(this.records.save(session.record));
     });
     await Promise.all(refreshes);
     return gone;
+  }
+
+  /**
+   * The sessions' records. When the store fails, the sessions count as checked, so that
+   * it is not asked again about them within the interval; logs when the store stops or
+   * starts answering.
+   */
+  private async loadAll(sessions: McpSession[]) {
+    try {
+      const stored = await this.records.loadMany(sessions.map((s) => s.id));
+      if (this.storeFailing) this.logger.log('The session store answers again');
+      this.storeFailing = false;
+      return stored;
+    } catch (error) {
+      if (!this.storeFailing) {
+        this.logger.warn(
+          `Serving live sessions unverified until the store answers: ${String(error)}`,
+        );
+      }
+      this.storeFailing = true;
+      const failedAt = Date.now();
+      for (const session of sessions) session.checkedAt = failedAt;
+      throw error;
+    }
   }
 }
