@@ -12,7 +12,7 @@ import type { SessionRecord } from './session-record.interface.js';
  * ```ts
  * @Injectable()
  * export class MySessionStore implements SessionStore {
- *   async load(id: string) { return db.get(id); }
+ *   async load(id: string) { return (await db.get(`deleted:${id}`)) ? undefined : db.get(id); }
  *   async save(record: SessionRecord, ttlMs: number) { await db.set(record.sessionId, record, ttlMs); }
  *   async delete(id: string, ttlMs: number) { await db.set(`deleted:${id}`, 1, ttlMs); await db.del(id); }
  * }
