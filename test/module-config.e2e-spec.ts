@@ -16,6 +16,7 @@ import {
 } from '../lib/index.js';
 import { callTool, handshake, initializeRequest, messagesOf, post } from './fixtures/mcp-http.js';
 import { CountingStore } from './fixtures/counting-store.js';
+import { RecordingLogger } from './fixtures/recording-logger.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { CallCounter, TestTools } from './fixtures/test-tools.provider.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +39,20 @@ describe('module configuration', () => {
     const app = await createTestApp({ instructions: 'read me' }, { providers: [ReadsOptions] });
     apps.push(app);
     expect(app.app.get(ReadsOptions).options).toMatchObject({ instructions: 'read me' });
+  });
+
+  it('says what to fix when the app parses no JSON bodies (bodyParser: false)', async () => {
+    const logger = new RecordingLogger();
+    const app = await createTestApp({}, { appOptions: { bodyParser: false }, logger });
+    apps.push(app);
+    const res = await post(app.app.getHttpServer(), '/mcp', initializeRequest());
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({
+      error: { code: -32603, message: expect.stringMatching(/does not parse JSON bodies/) },
+    });
+    expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.text)).toEqual([
+      expect.stringMatching(/without \{ bodyParser: false \}/),
+    ]);
   });
 
   it('sends the instructions option to the client in the initialize result', async () => {

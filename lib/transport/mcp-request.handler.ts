@@ -37,6 +37,10 @@ const acceptsBoth = (req: Request) => {
   return accept.includes('application/json') && accept.includes('text/event-stream');
 };
 
+/** Whether the request carries a body (as body parsers decide it). */
+const hasBody = (req: Request) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+
 const requestIdOf = (body: unknown): RequestId =>
   typeof body === 'object' && body !== null && !Array.isArray(body) && 'id' in body
     ? ((body as { id: RequestId }).id ?? null)
@@ -60,6 +64,14 @@ export class McpRequestHandler {
       return sendJsonRpcError(res, 415, JsonRpcErrorCode.ServerError, message, { id: null });
     }
     const body: unknown = req.body;
+    if (body === undefined && hasBody(req)) {
+      this.logger.error(
+        'A JSON body reached the MCP endpoint unparsed: create the app without ' +
+          '{ bodyParser: false }, or parse JSON bodies before the MCP route',
+      );
+      const message = 'Internal error: the server does not parse JSON bodies';
+      return sendJsonRpcError(res, 500, JsonRpcErrorCode.InternalError, message, { id: null });
+    }
     const messages: unknown[] = Array.isArray(body) ? body : [body];
     if (messages.some(isInitialize)) return this.initialize(req, res, body);
     await this.serveSession(req, res, body);
