@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { McpResourceSubscriptions, Resource } from '../lib/index.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
+import { waitFor } from './fixtures/wait-for.js';
 
 /** URIs written as people write them, not as `new URL()` prints them. */
 @Injectable()
@@ -56,7 +56,7 @@ describe('resource URIs: listed, read and notified in one form', () => {
     await client.subscribeResource({ uri: 'notes://Inbox' });
     const subscriptions = app.app.get(McpResourceSubscriptions);
     expect(await subscriptions.notifyUpdated('Notes://Inbox')).toBe(1);
-    for (let i = 0; i < 200 && updates.length === 0; i++) await sleep(10);
+    await waitFor(() => updates.length === 1);
     // As the client subscribed, so that it recognises its own subscription.
     expect(updates).toEqual(['notes://Inbox']);
 

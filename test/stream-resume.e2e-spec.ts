@@ -12,14 +12,7 @@ import {
 import { ResumableProvider } from './fixtures/resumable.provider.js';
 import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
 import { closedAfterEach, createTestApp } from './fixtures/test-app.js';
-
-const waitFor = async (check: () => boolean, ms = 3000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-};
+import { waitFor } from './fixtures/wait-for.js';
 
 /**
  * A `Last-Event-ID` the serving instance does not hold (another instance's, a previous

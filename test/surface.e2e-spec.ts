@@ -9,18 +9,10 @@ import {
   ResourceUpdatedNotificationSchema,
   type LoggingMessageNotification,
 } from '@modelcontextprotocol/sdk/types.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { McpResourceSubscriptions, McpSessionManager, Resource } from '../lib/index.js';
+import { waitFor } from './fixtures/wait-for.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { SurfaceProvider } from './fixtures/surface.provider.js';
-
-const waitFor = async (check: () => boolean, ms = 2000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-};
 
 async function connect(app: TestApp) {
   const client = new Client(
