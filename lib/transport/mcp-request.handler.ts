@@ -159,7 +159,6 @@ export class McpRequestHandler {
         : undefined;
       if (!resolved) return this.sessionNotFound(res, id);
       this.defaultProtocolVersion(req, resolved.session);
-      if (req.method === 'GET') await this.dropUnknownLastEventId(req, resolved.session);
       await this.serve(req, res, body, resolved);
     });
   }
@@ -178,6 +177,7 @@ export class McpRequestHandler {
       restore,
     });
     try {
+      if (req.method === 'GET') await this.dropUnknownLastEventId(req, session);
       await serveWithTransport(session.transport, req, res, body, inspect, {
         sseAsJson: this.options.enableJsonResponse && req.method === 'POST',
       });
