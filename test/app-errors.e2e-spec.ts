@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   Catch,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
   Controller,
   Get,
   HttpException,
@@ -10,7 +13,7 @@ import {
   type ExceptionFilter,
   type INestApplication,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import {
   ClientProxyFactory,
   MessagePattern,
@@ -34,6 +37,16 @@ class AppHttpFilter implements ExceptionFilter {
       .getResponse<Response>()
       .status(exception.getStatus())
       .json({ handledBy: 'AppHttpFilter', message: exception.message });
+  }
+}
+
+/** Refuses requests that ask for it, as an auth guard refuses anonymous ones. */
+class RefusingGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
+    if (req.headers['x-refuse'] !== undefined) throw new UnauthorizedException('who are you?');
+    return true;
   }
 }
 
@@ -79,7 +92,10 @@ describe("the app's own error handling, with McpModule imported", () => {
     const moduleRef = await Test.createTestingModule({
       imports: [McpModule.forRoot({ name: 'errors-test', version: '1.0.0' })],
       controllers: [ItemsController, OrdersRpc],
-      providers: [{ provide: APP_FILTER, useClass: AppHttpFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: AppHttpFilter },
+        { provide: APP_GUARD, useClass: RefusingGuard },
+      ],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     apps.push(app);
@@ -93,6 +109,26 @@ describe("the app's own error handling, with McpModule imported", () => {
     const res = await request(app.getHttpServer()).get('/items');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ handledBy: 'AppHttpFilter', message: 'no such item' });
+  });
+
+  it("answers the app's guard refusing an MCP request in JSON-RPC, and other routes as the app does", async () => {
+    const app = await start();
+    await app.init();
+    const http = app.getHttpServer();
+    const onMcp = await request(http)
+      .post('/mcp')
+      .set('x-refuse', '1')
+      .set('Content-Type', 'application/json')
+      .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    expect({ status: onMcp.status, body: onMcp.body }).toEqual({
+      status: 401,
+      body: { jsonrpc: '2.0', id: null, error: { code: -32000, message: 'who are you?' } },
+    });
+    const onItems = await request(http).get('/items').set('x-refuse', '1');
+    expect({ status: onItems.status, body: onItems.body }).toEqual({
+      status: 401,
+      body: { handledBy: 'AppHttpFilter', message: 'who are you?' },
+    });
   });
 
   it('answers malformed JSON in JSON-RPC on the endpoint only, behind a global prefix too', async () => {
