@@ -71,9 +71,13 @@ export function createRequestContext(
       return server.server.elicitInput(params, related);
     },
     async notifyResourceUpdated(uri) {
-      if (!state.subscriptions?.has(uri)) return false;
+      const subscribed = state.subscriptions?.subscribedAs(uri);
+      if (subscribed === undefined) return false;
       // On this request's stream, so the client gets it even without a GET stream open.
-      await extra.sendNotification({ method: 'notifications/resources/updated', params: { uri } });
+      await extra.sendNotification({
+        method: 'notifications/resources/updated',
+        params: { uri: subscribed },
+      });
       return true;
     },
     closeSSEStream() {

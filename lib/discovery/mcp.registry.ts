@@ -85,12 +85,13 @@ function withObjectSchemas(tool: DiscoveredTool): DiscoveredTool {
 /** The resource at its canonical URI (the SDK reads resources by it), or a bootstrap error. */
 function atCanonicalUri(resource: DiscoveredResource): DiscoveredResource {
   const { uri } = resource.options;
-  if (!URL.canParse(uri)) {
+  const canonical = canonicalUri(uri);
+  if (canonical === undefined) {
     throw new Error(
       `@Resource on ${resource.source}: uri "${uri}" is not an absolute URI (e.g. config://app)`,
     );
   }
-  return { ...resource, options: { ...resource.options, uri: canonicalUri(uri) } };
+  return { ...resource, options: { ...resource.options, uri: canonical } };
 }
 
 /** Everything the explorer found at bootstrap; read when a session's server is built. */

@@ -6,6 +6,9 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalUri } from '../utils/canonical-uri.util.js';
 
+/** Subscriptions meet on a URI's canonical form; a template's URI may not parse as one. */
+const keyOf = (uri: string) => canonicalUri(uri) ?? uri;
+
 /**
  * The resource URIs one session subscribed to, and the server that notifies it. URIs
  * are matched in their canonical form, and notified as the client spelled them.
@@ -19,13 +22,14 @@ export class SessionSubscriptions {
 
   constructor(private readonly server: McpServer) {}
 
-  has(uri: string): boolean {
-    return this.uris.has(canonicalUri(uri));
+  /** `uri` as the session subscribed to it, or `undefined` if it did not. */
+  subscribedAs(uri: string): string | undefined {
+    return this.uris.get(keyOf(uri));
   }
 
   /** Sends `notifications/resources/updated` if the session subscribed to `uri`. */
   async notify(uri: string): Promise<boolean> {
-    const subscribed = this.uris.get(canonicalUri(uri));
+    const subscribed = this.subscribedAs(uri);
     if (subscribed === undefined || !this.server.isConnected()) return false;
     await this.server.server.sendResourceUpdated({ uri: subscribed });
     return true;
@@ -79,13 +83,13 @@ export class McpResourceSubscriptions {
    * @returns how many sessions were notified.
    */
   async notifyUpdated(uri: string): Promise<number> {
-    const sessions = [...(this.subscribers.get(canonicalUri(uri)) ?? [])];
+    const sessions = [...(this.subscribers.get(keyOf(uri)) ?? [])];
     const sent = await Promise.all(sessions.map((s) => s.notify(uri).catch(() => false)));
     return sent.filter(Boolean).length;
   }
 
   private subscribe(session: SessionSubscriptions, uri: string): void {
-    const key = canonicalUri(uri);
+    const key = keyOf(uri);
     session.uris.set(key, uri);
     let sessions = this.subscribers.get(key);
     if (!sessions) this.subscribers.set(key, (sessions = new Set()));
@@ -93,7 +97,7 @@ export class McpResourceSubscriptions {
   }
 
   private unsubscribe(session: SessionSubscriptions, uri: string): void {
-    const key = canonicalUri(uri);
+    const key = keyOf(uri);
     session.uris.delete(key);
     const sessions = this.subscribers.get(key);
     sessions?.delete(session);
