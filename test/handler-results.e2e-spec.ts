@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { Prompt, Resource, Tool } from '../lib/index.js';
-import { createTestApp, type TestApp } from './fixtures/test-app.js';
+import { appWithClientForSuite } from './fixtures/test-app.js';
 
 /** Handlers that return or throw what real code does, not what the SDK expects. */
 @Injectable()
@@ -40,22 +38,10 @@ const textOf = (result: unknown) =>
   (result as { content: Array<{ text: string }> }).content[0].text;
 
 describe('what handlers return and throw, as the client sees it', () => {
-  let app: TestApp;
-  let client: Client;
-
-  beforeAll(async () => {
-    app = await createTestApp({}, { providers: [UnusualHandlers] });
-    client = new Client({ name: 'results-client', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(app.url));
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await app.close();
-  });
+  const suite = appWithClientForSuite([UnusualHandlers]);
 
   it('returns structured data whose own field is called content as structuredContent', async () => {
-    const result = await client.callTool({ name: 'paragraphs', arguments: { id: '7' } });
+    const result = await suite.client.callTool({ name: 'paragraphs', arguments: { id: '7' } });
     expect(result.isError).toBeUndefined();
     expect(result.structuredContent).toEqual({
       title: 'doc 7',
@@ -64,13 +50,13 @@ describe('what handlers return and throw, as the client sees it', () => {
   });
 
   it("gives a tool's thrown object's message in its isError result", async () => {
-    const result = await client.callTool({ name: 'quota', arguments: {} });
+    const result = await suite.client.callTool({ name: 'quota', arguments: {} });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toBe('quota exceeded');
   });
 
   it('answers a resource that throws undefined with a JSON-RPC error, at once', async () => {
-    const error = await client.readResource({ uri: 'res://nothing' }, { timeout: 3000 }).then(
+    const error = await suite.client.readResource({ uri: 'res://nothing' }, { timeout: 3000 }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -80,7 +66,7 @@ describe('what handlers return and throw, as the client sees it', () => {
   });
 
   it('answers a prompt that throws a string with that string', async () => {
-    const error = await client.getPrompt({ name: 'brittle' }, { timeout: 3000 }).then(
+    const error = await suite.client.getPrompt({ name: 'brittle' }, { timeout: 3000 }).then(
       () => undefined,
       (e: unknown) => e,
     );
