@@ -71,45 +71,55 @@ describe('SessionRevalidator', () => {
     expect(gone).toEqual([]);
   });
 
-  it('once a check failed, serves without waiting for the store, asking once per interval', async () => {
-    // A store timeout longer than the test: a request that waited for the store would hang.
-    const { store, revalidator, gone } = await setup(600_000);
-    const load = store.loadMany.bind(store);
-    let calls = 0;
-    let answer: (ids: string[]) => Promise<Array<SessionRecord | undefined>> = async () => {
-      throw new Error('connection refused');
-    };
-    store.loadMany = (ids) => {
-      calls++;
-      return answer(ids);
-    };
-    const first = staleSession('first');
-    expect(await revalidator.isCurrent(first)).toBe(true);
-    expect(calls).toBe(1);
-    // The failed check counts: not asked again about this session within the interval.
-    expect(await revalidator.isCurrent(first)).toBe(true);
-    expect(calls).toBe(1);
+  it.each(['read', 'TTL refresh'])(
+    'once a check failed (a %s), serves without waiting for the store, asking once per interval',
+    async (failing) => {
+      // A store timeout longer than the test: a request that waited for the store would hang.
+      const { store, revalidator, gone } = await setup(600_000);
+      const load = store.loadMany.bind(store);
+      let calls = 0;
+      let answer: (ids: string[]) => Promise<Array<SessionRecord | undefined>> = async (ids) => {
+        if (failing === 'read') throw new Error('connection refused');
+        return load(ids);
+      };
+      store.loadMany = (ids) => {
+        calls++;
+        return answer(ids);
+      };
+      const first = staleSession('first');
+      if (failing === 'TTL refresh') {
+        await store.save(record('first', Date.now() - 5_000), 10_000); // its refresh is due
+        store.save = async () => {
+          throw new Error('connection refused');
+        };
+      }
+      expect(await revalidator.isCurrent(first)).toBe(true);
+      expect(calls).toBe(1);
+      // The failed check counts: not asked again about this session within the interval.
+      expect(await revalidator.isCurrent(first)).toBe(true);
+      expect(calls).toBe(1);
 
-    // The store hangs now; a due session is served all the same, its check left running.
-    const hung = deferred();
-    answer = async (ids) => {
-      await hung.promise;
-      return load(ids);
-    };
-    try {
-      expect(await revalidator.isCurrent(staleSession('second'))).toBe(true);
-      await nextTurn(); // checks of one turn start together, after it
-      expect(calls).toBe(2);
-    } finally {
-      hung.resolve();
-    }
+      // The store hangs now; a due session is served all the same, its check left running.
+      const hung = deferred();
+      answer = async (ids) => {
+        await hung.promise;
+        return load(ids);
+      };
+      try {
+        expect(await revalidator.isCurrent(staleSession('second'))).toBe(true);
+        await nextTurn(); // checks of one turn start together, after it
+        expect(calls).toBe(2);
+      } finally {
+        hung.resolve();
+      }
 
-    // It answers again: the check left running finds what was deleted, and the next due
-    // check is waited for again.
-    await nextTurn();
-    expect(gone).toEqual(['second']);
-    expect(await revalidator.isCurrent(staleSession('third'))).toBe(false);
-  });
+      // It answers again: the check left running finds what was deleted, and the next due
+      // check is waited for again.
+      await nextTurn();
+      expect(gone).toEqual(['second']);
+      expect(await revalidator.isCurrent(staleSession('third'))).toBe(false);
+    },
+  );
 
   it('refreshes the stored TTL of active sessions only once the refresh fraction has passed', async () => {
     const { store, revalidator } = await setup();

@@ -64,9 +64,34 @@ export class SessionRevalidator {
     return batch.done;
   }
 
+  /**
+   * Compares the sessions with the store. When the store fails (a read or a TTL refresh),
+   * the sessions count as checked, so that it is not asked about them again within the
+   * interval; logs when the store stops or starts answering.
+   */
   private async check(sessions: McpSession[]): Promise<Set<McpSession>> {
+    try {
+      const gone = await this.compare(sessions);
+      if (this.storeFailing) this.logger.log('The session store answers again');
+      this.storeFailing = false;
+      return gone;
+    } catch (error) {
+      if (!this.storeFailing) {
+        this.logger.warn(
+          `Serving live sessions unverified until the store answers: ${String(error)}`,
+        );
+      }
+      this.storeFailing = true;
+      const failedAt = Date.now();
+      for (const session of sessions) session.checkedAt = failedAt;
+      throw error;
+    }
+  }
+
+  /** Hands the sessions gone from the store to `onGone` and refreshes the TTLs due. */
+  private async compare(sessions: McpSession[]): Promise<Set<McpSession>> {
     const now = Date.now();
-    const stored = await this.loadAll(sessions);
+    const stored = await this.records.loadMany(sessions.map((s) => s.id));
     const refreshAfter = this.options.sessionTtlMs * this.options.ttlRefreshFraction;
     const gone = new Set<McpSession>();
     const refreshes: Promise<void>[] = [];
@@ -84,29 +109,5 @@ export class SessionRevalidator {
     });
     await Promise.all(refreshes);
     return gone;
-  }
-
-  /**
-   * The sessions' records. When the store fails, the sessions count as checked, so that
-   * it is not asked again about them within the interval; logs when the store stops or
-   * starts answering.
-   */
-  private async loadAll(sessions: McpSession[]) {
-    try {
-      const stored = await this.records.loadMany(sessions.map((s) => s.id));
-      if (this.storeFailing) this.logger.log('The session store answers again');
-      this.storeFailing = false;
-      return stored;
-    } catch (error) {
-      if (!this.storeFailing) {
-        this.logger.warn(
-          `Serving live sessions unverified until the store answers: ${String(error)}`,
-        );
-      }
-      this.storeFailing = true;
-      const failedAt = Date.now();
-      for (const session of sessions) session.checkedAt = failedAt;
-      throw error;
-    }
   }
 }
