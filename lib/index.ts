@@ -1,7 +1,12 @@
 export { McpModule } from './mcp.module.js';
-export { McpExpressAdapter } from './http/mcp-express.adapter.js';
-export { MCP_MODULE_OPTIONS } from './mcp.module-definition.js';
-export { MCP_EVENT_STORE, MCP_SESSION_MANAGER, MCP_SESSION_STORE } from './mcp.constants.js';
+export { McpExpressAdapter } from './express/mcp-express.adapter.js';
+export {
+  MCP_EVENT_STORE,
+  MCP_MODULE_OPTIONS,
+  MCP_SESSION_KEY_PREFIX,
+  MCP_SESSION_MANAGER,
+  MCP_SESSION_STORE,
+} from './mcp.constants.js';
 export { Tool } from './decorators/tool.decorator.js';
 export { Resource } from './decorators/resource.decorator.js';
 export { ResourceTemplate } from './decorators/resource-template.decorator.js';
@@ -9,14 +14,11 @@ export { Prompt } from './decorators/prompt.decorator.js';
 export { OnSessionRestore } from './decorators/on-session-restore.decorator.js';
 export { InjectSessionStore } from './decorators/inject-session-store.decorator.js';
 export { InjectSessionManager } from './decorators/inject-session-manager.decorator.js';
-export { InMemorySessionStore } from './session/in-memory-session.store.js';
-export {
-  CacheManagerSessionStore,
-  MCP_SESSION_KEY_PREFIX,
-} from './session/cache-manager-session.store.js';
+export { InMemorySessionStore } from './stores/in-memory-session.store.js';
+export { CacheManagerSessionStore } from './stores/cache-manager-session.store.js';
 export { McpSessionManager, type ResolvedSession } from './session/mcp-session.manager.js';
 export type { McpSession } from './session/mcp-session.js';
-export { SessionStoreUnavailableError } from './session/session-store-unavailable.error.js';
+export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error.js';
 export type {
   McpModuleExtras,
   McpModuleOptions,
@@ -35,9 +37,9 @@ export type { ToolOptions } from './interfaces/tool-options.interface.js';
 export type { ResourceOptions } from './interfaces/resource-options.interface.js';
 export type { ResourceTemplateOptions } from './interfaces/resource-template-options.interface.js';
 export type { PromptOptions } from './interfaces/prompt-options.interface.js';
-export type { McpEventStore } from './events/mcp-event-store.interface.js';
+export type { McpEventStore } from './interfaces/mcp-event-store.interface.js';
 export {
   InMemoryEventStore,
   type InMemoryEventStoreOptions,
-} from './events/in-memory-event.store.js';
-export { McpResourceSubscriptions } from './server/resource-subscriptions.js';
+} from './stores/in-memory-event.store.js';
+export { McpResourceSubscriptions } from './sdk/resource-subscriptions.js';

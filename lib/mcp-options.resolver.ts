@@ -1,19 +1,10 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { DEFAULT_SESSION_TTL_MS, DEFAULT_SSE_RETRY_MS } from './mcp.constants.js';
-import type { McpModuleOptions } from './interfaces/mcp-module-options.interface.js';
-
-/** Options with every default applied; what the module's providers read. */
-export type ResolvedMcpOptions = Omit<
-  Required<McpModuleOptions>,
-  'instructions' | 'sessionStore' | EventAndSecurityOptions
-> &
-  Pick<McpModuleOptions, 'instructions' | 'sessionStore' | EventAndSecurityOptions>;
-
-/** Options left `undefined` when not given: their default depends on the request. */
-type EventAndSecurityOptions = 'eventStore' | 'allowedHosts' | 'allowedOrigins';
-
-export const MCP_RESOLVED_OPTIONS = 'MCP_RESOLVED_OPTIONS';
+import type {
+  McpModuleOptions,
+  ResolvedMcpOptions,
+} from './interfaces/mcp-module-options.interface.js';
 
 const isStoreLike = (value: unknown) =>
   typeof value === 'function' ||

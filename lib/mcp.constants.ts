@@ -1,22 +1,33 @@
+/** Injection token of the options given to `McpModule.forRoot()` / `forRootAsync()`. */
+export const MCP_MODULE_OPTIONS = 'MCP_MODULE_OPTIONS';
+
+/** Injection token of the options with every default applied (internal). */
+export const MCP_RESOLVED_OPTIONS = 'MCP_RESOLVED_OPTIONS';
+
 /** Injection token of the {@link SessionStore} that persists session records. */
 export const MCP_SESSION_STORE = 'MCP_SESSION_STORE';
 
 /** Injection token of the {@link McpSessionManager} that holds live sessions. */
 export const MCP_SESSION_MANAGER = 'MCP_SESSION_MANAGER';
 
-export const MCP_TOOL_METADATA = 'mcp:tool';
-export const MCP_SESSION_RESTORE_METADATA = 'mcp:session-restore';
-
-export const DEFAULT_MCP_PATH = '/mcp';
-/** Token of the endpoint's path, normalized (`/mcp`). */
-export const MCP_PATH = 'MCP_PATH';
-export const DEFAULT_SESSION_TTL_MS = 30 * 60 * 1000;
-
 /** Injection token of the {@link McpEventStore} that keeps SSE events for resumption. */
 export const MCP_EVENT_STORE = 'MCP_EVENT_STORE';
 
+/** Optional token: the prefix of the keys `CacheManagerSessionStore` writes. Default `mcp:`. */
+export const MCP_SESSION_KEY_PREFIX = 'MCP_SESSION_KEY_PREFIX';
+
+/** Token of the endpoint's path, normalized (`/mcp`). */
+export const MCP_PATH = 'MCP_PATH';
+
+/** The token `@nestjs/cache-manager` provides its `Cache` under (same string, no import needed). */
+export const CACHE_MANAGER = 'CACHE_MANAGER';
+
+export const MCP_TOOL_METADATA = 'mcp:tool';
 export const MCP_RESOURCE_METADATA = 'mcp:resource';
 export const MCP_RESOURCE_TEMPLATE_METADATA = 'mcp:resource-template';
 export const MCP_PROMPT_METADATA = 'mcp:prompt';
+export const MCP_SESSION_RESTORE_METADATA = 'mcp:session-restore';
 
+export const DEFAULT_MCP_PATH = '/mcp';
+export const DEFAULT_SESSION_TTL_MS = 30 * 60 * 1000;
 export const DEFAULT_SSE_RETRY_MS = 1000;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { z } from 'zod';
 import { McpRegistry } from './mcp.registry.js';
 
 const call = () => undefined;
@@ -46,56 +45,6 @@ describe('McpRegistry', () => {
     expect(registry.getResources()).toHaveLength(1);
     expect(registry.getResourceTemplates()).toHaveLength(1);
     expect(registry.getPrompts()).toHaveLength(1);
-  });
-
-  it('holds tool schemas as zod objects built once, which every session then shares', () => {
-    const registry = new McpRegistry();
-    registry.addTool({
-      source: 'A.shape',
-      options: {
-        name: 'shape',
-        description: 'd',
-        inputSchema: { city: z.string() },
-        outputSchema: { temperature: z.number() },
-      },
-      call,
-    });
-    registry.addTool({
-      source: 'A.none',
-      options: { name: 'none', description: 'd', inputSchema: {} },
-      call,
-    });
-
-    const [shape, none] = registry.getTools();
-    const input = shape.options.inputSchema as z.core.$ZodObject;
-    expect(input).toBeInstanceOf(z.core.$ZodObject);
-    expect(Object.keys(input._zod.def.shape)).toEqual(['city']);
-    expect(z.safeParse(input, { city: 'Oslo' }).success).toBe(true);
-    expect(z.safeParse(input, { city: 1 }).success).toBe(false);
-    expect(shape.options.outputSchema).toBeInstanceOf(z.core.$ZodObject);
-    expect(registry.getTools()[0].options.inputSchema).toBe(input);
-    // No arguments: the SDK's own spelling of that.
-    expect(none.options.inputSchema).toEqual({});
-  });
-
-  it.each([
-    [
-      'a zod union',
-      'inputSchema',
-      z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]),
-    ],
-    ['a transformed object', 'inputSchema', z.object({ a: z.string() }).transform((v) => v.a)],
-    ['a JSON Schema', 'inputSchema', { type: 'object', properties: { a: { type: 'string' } } }],
-    ['a zod string', 'outputSchema', z.string()],
-  ])('fails at bootstrap on %s as %s, naming the tool', (_, option, schema) => {
-    const registry = new McpRegistry();
-    expect(() =>
-      registry.addTool({
-        source: 'A.lookup',
-        options: { name: 'lookup', description: 'd', [option]: schema as never },
-        call,
-      }),
-    ).toThrow(`@Tool "lookup" on A.lookup: ${option} must be a zod object`);
   });
 
   it('keeps resources at their canonical URI, the one the SDK reads them by', () => {

@@ -1,6 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import type { Request } from 'express';
-import type { McpEventStore } from '../events/mcp-event-store.interface.js';
+import type { McpEventStore } from './mcp-event-store.interface.js';
 import type { SessionStore } from './session-store.interface.js';
 
 /** Options of `McpModule.forRoot()` / the factory of `McpModule.forRootAsync()`. */
@@ -82,3 +82,13 @@ export interface McpModuleExtras {
    */
   extraProviders: Provider[];
 }
+
+/** Options left `undefined` when not given: their default depends on the request. */
+type EventAndSecurityOptions = 'eventStore' | 'allowedHosts' | 'allowedOrigins';
+
+/** Options with every default applied; what the module's providers read (internal). */
+export type ResolvedMcpOptions = Omit<
+  Required<McpModuleOptions>,
+  'instructions' | 'sessionStore' | EventAndSecurityOptions
+> &
+  Pick<McpModuleOptions, 'instructions' | 'sessionStore' | EventAndSecurityOptions>;

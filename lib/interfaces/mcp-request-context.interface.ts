@@ -30,6 +30,11 @@ export interface McpRequestContext {
   sessionId: string;
   /** Set when this request had to wait for the session to be rebuilt from the store. */
   restore?: SessionRestoreMarker;
+  /**
+   * The protocol version the request is served under: its `MCP-Protocol-Version` header,
+   * or, without one, the version negotiated at `initialize`. `undefined` for `initialize`.
+   */
+  protocolVersion?: string;
   /** The HTTP request that carried the MCP message (headers, `user` set by guards, ...). */
   request: Request;
   requestId: RequestId;

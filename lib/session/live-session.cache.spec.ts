@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { LiveSessionCache } from './live-session.cache.js';
 import type { McpSession } from './mcp-session.js';
 
-const session = (id: string, inFlight = 0) => ({ id, inFlight, lastActivity: 0 }) as McpSession;
+const session = (id: string) => ({ id }) as McpSession;
 
 describe('LiveSessionCache', () => {
   it('evicts the least recently used idle sessions beyond its size', () => {
@@ -20,7 +20,9 @@ describe('LiveSessionCache', () => {
   it('never evicts a session in flight, nor the one being added', () => {
     const evicted: string[] = [];
     const cache = new LiveSessionCache(1, (s) => evicted.push(s.id));
-    cache.add(session('busy', 1));
+    const busy = session('busy');
+    cache.add(busy);
+    cache.hold(busy);
     cache.add(session('new'));
     expect(evicted).toEqual([]);
     expect(cache.size).toBe(2);
@@ -30,10 +32,10 @@ describe('LiveSessionCache', () => {
 
   it('lists idle sessions older than a cutoff', () => {
     const cache = new LiveSessionCache(10, () => undefined);
-    const old = session('old');
-    const busy = { ...session('busy', 1), lastActivity: 0 } as McpSession;
-    cache.add(old);
-    cache.add(busy);
+    const old = cache.add(session('old'));
+    const busy = session('busy');
+    cache.add(busy).lastActivity = 0;
+    cache.hold(busy);
     old.lastActivity = 100;
     expect(cache.idleSince(200).map((s) => s.id)).toEqual(['old']);
     expect(cache.idleSince(50)).toEqual([]);
@@ -43,17 +45,26 @@ describe('LiveSessionCache', () => {
     const evicted: string[] = [];
     const cache = new LiveSessionCache(1, (s) => evicted.push(s.id));
     const held = session('held');
-    cache.add(held);
+    const live = cache.add(held);
     const release = cache.hold(held);
     const alsoRelease = cache.hold(held);
     cache.add(session('new'));
     expect(evicted).toEqual([]);
     release();
     release();
-    expect(held.inFlight).toBe(1);
+    expect(live.inFlight).toBe(1);
     expect(evicted).toEqual([]);
     alsoRelease();
-    expect(held.inFlight).toBe(0);
+    expect(live.inFlight).toBe(0);
     expect(evicted).toEqual(['held']);
+  });
+
+  it('holds only the session object it has: holding a replaced one changes nothing', () => {
+    const cache = new LiveSessionCache(10, () => undefined);
+    const first = session('s');
+    cache.add(first);
+    const replacement = cache.add(session('s'));
+    cache.hold(first)();
+    expect(replacement.inFlight).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
-import { MCP_SESSION_STORE } from '../mcp.constants.js';
-import { MCP_RESOLVED_OPTIONS, type ResolvedMcpOptions } from '../mcp-options.resolver.js';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
+import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import type { SessionStore } from '../interfaces/session-store.interface.js';
+import { MCP_RESOLVED_OPTIONS, MCP_SESSION_STORE } from '../mcp.constants.js';
+import type { LoggingLevel } from '../sdk/protocol.js';
 import { parseSessionRecord } from './session-record.schema.js';
-import { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
 
 /**
  * The session manager's only way to the store: bounds every call in time, turns failures

@@ -1,9 +1,9 @@
-import { InitializeRequestSchema, LoggingLevelSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import {
   SESSION_RECORD_VERSION,
   type SessionRecord,
 } from '../interfaces/session-record.interface.js';
+import { InitializeRequestSchema, LoggingLevelSchema } from '../sdk/protocol.js';
 
 const sessionRecordSchema = z.looseObject({
   v: z.literal(SESSION_RECORD_VERSION),

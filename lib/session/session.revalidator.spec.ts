@@ -3,8 +3,8 @@ import { resolveMcpOptions } from '../mcp-options.resolver.js';
 import { deferred } from '../../test/fixtures/deferred.js';
 import { sessionRecord } from '../../test/fixtures/session-record.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
-import { InMemorySessionStore } from './in-memory-session.store.js';
-import type { McpSession } from './mcp-session.js';
+import { InMemorySessionStore } from '../stores/in-memory-session.store.js';
+import type { LiveSession } from './live-session.cache.js';
 import { SessionRecordRepository } from './session-record.repository.js';
 import { SessionRevalidator } from './session.revalidator.js';
 
@@ -27,7 +27,7 @@ const staleSession = (id: string) =>
     checkedAt: 0,
     lastActivity: Date.now(),
     inFlight: 0,
-  }) as unknown as McpSession;
+  }) as unknown as LiveSession;
 
 async function setup(storeTimeoutMs = 2000) {
   const store = new CountingStore();

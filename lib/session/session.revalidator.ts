@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { ResolvedMcpOptions } from '../mcp-options.resolver.js';
-import type { McpSession } from './mcp-session.js';
+import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
+import type { LiveSession } from './live-session.cache.js';
 import type { SessionRecordRepository } from './session-record.repository.js';
 
 /**
@@ -18,16 +18,16 @@ export class SessionRevalidator {
   private lastSweep = Date.now();
   /** Whether the last check against the store failed. */
   private storeFailing = false;
-  private batch?: { sessions: Set<McpSession>; done: Promise<Set<McpSession>> };
+  private batch?: { sessions: Set<LiveSession>; done: Promise<Set<LiveSession>> };
 
   constructor(
     private readonly records: SessionRecordRepository,
     private readonly options: ResolvedMcpOptions,
-    private readonly onGone: (session: McpSession) => Promise<void>,
+    private readonly onGone: (session: LiveSession) => Promise<void>,
   ) {}
 
   /** Whether a live session may be served; checks the store if it was not checked lately. */
-  async isCurrent(session: McpSession): Promise<boolean> {
+  async isCurrent(session: LiveSession): Promise<boolean> {
     if (Date.now() - session.checkedAt <= this.options.revalidateIntervalMs) return true;
     const checked = this.verify([session]).then(
       (gone) => !gone.has(session),
@@ -38,7 +38,7 @@ export class SessionRevalidator {
   }
 
   /** Checks the sessions used since the last sweep. The caller runs one sweep at a time. */
-  async sweep(live: McpSession[]): Promise<void> {
+  async sweep(live: LiveSession[]): Promise<void> {
     const active = live.filter((s) => s.inFlight > 0 || s.lastActivity >= this.lastSweep);
     this.lastSweep = Date.now();
     if (active.length > 0) await this.verify(active).catch(() => undefined);
@@ -50,10 +50,10 @@ export class SessionRevalidator {
    *
    * @returns the sessions found gone (already handed to `onGone`).
    */
-  private verify(sessions: McpSession[]): Promise<Set<McpSession>> {
+  private verify(sessions: LiveSession[]): Promise<Set<LiveSession>> {
     let batch = this.batch;
     if (!batch) {
-      const pending = new Set<McpSession>();
+      const pending = new Set<LiveSession>();
       const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.batch = undefined;
         return this.check([...pending]);
@@ -69,7 +69,7 @@ export class SessionRevalidator {
    * the sessions count as checked, so that it is not asked about them again within the
    * interval; logs when the store stops or starts answering.
    */
-  private async check(sessions: McpSession[]): Promise<Set<McpSession>> {
+  private async check(sessions: LiveSession[]): Promise<Set<LiveSession>> {
     try {
       const gone = await this.compare(sessions);
       if (this.storeFailing) this.logger.log('The session store answers again');
@@ -89,11 +89,11 @@ export class SessionRevalidator {
   }
 
   /** Hands the sessions gone from the store to `onGone` and refreshes the TTLs due. */
-  private async compare(sessions: McpSession[]): Promise<Set<McpSession>> {
+  private async compare(sessions: LiveSession[]): Promise<Set<LiveSession>> {
     const now = Date.now();
     const stored = await this.records.loadMany(sessions.map((s) => s.id));
     const refreshAfter = this.options.sessionTtlMs * this.options.ttlRefreshFraction;
-    const gone = new Set<McpSession>();
+    const gone = new Set<LiveSession>();
     const refreshes: Promise<void>[] = [];
     sessions.forEach((session, i) => {
       const record = stored[i];

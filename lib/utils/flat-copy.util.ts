@@ -6,7 +6,3 @@
 
 /** A flat copy of a string. */
 export const flatCopy = (value: string): string => JSON.parse(JSON.stringify(value)) as string;
-
-/** `parts` joined by `separator`, as one flat string (`join` builds it flat). */
-export const flatJoin = (parts: ReadonlyArray<string | number>, separator: string): string =>
-  parts.join(separator);

@@ -1,0 +1,160 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { JsonRpcId } from '../errors/json-rpc-error.body.js';
+import { McpHttpError } from '../errors/mcp-http.error.js';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
+import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
+import { MCP_RESOLVED_OPTIONS } from '../mcp.constants.js';
+import { isJsonContentType, type InitializeRequest } from '../sdk/protocol.js';
+import type { HandleOptions } from '../sdk/session-channel.js';
+import { McpSessionManager, type ResolvedSession } from '../session/mcp-session.manager.js';
+import {
+  hasBody,
+  initializeParamsOf,
+  isInitialize,
+  isWellFormedSessionId,
+  messagesOf,
+  previousSessionId,
+  requestIdOf,
+  requireSessionId,
+  requireSupportedProtocolVersion,
+} from './mcp-request.checks.js';
+
+const ALLOWED_METHODS = 'GET, POST, DELETE';
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Serves the MCP endpoint, one protocol step after another: checks that throw the
+ * refusals (`McpHttpError`, rendered by the endpoint's exception filter), then the
+ * session the request names, then that session's channel to the SDK.
+ */
+@Injectable()
+export class McpRequestHandler {
+  private readonly logger = new Logger('McpModule');
+
+  constructor(
+    private readonly sessions: McpSessionManager,
+    @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
+  ) {}
+
+  /** POST: `initialize` starts (or resumes) a session; other messages go to the one named. */
+  async handlePost(req: Request, res: Response): Promise<void> {
+    const body = this.jsonBody(req);
+    if (messagesOf(body).some(isInitialize)) return this.initialize(req, res, body);
+    await this.serveSession(req, res, body);
+  }
+
+  /** GET: the session's standalone SSE stream, or the resumption of a stream. */
+  async handleGet(req: Request, res: Response): Promise<void> {
+    await this.serveSession(req, res, undefined);
+  }
+
+  /** DELETE: ends the session here and in the store. */
+  async handleDelete(req: Request, res: Response): Promise<void> {
+    const sessionId = requireSessionId(req, null);
+    requireSupportedProtocolVersion(req);
+    const ended =
+      isWellFormedSessionId(sessionId) &&
+      (await this.withStore(null, () => this.sessions.terminate(sessionId, this.principal(req))));
+    if (!ended) throw McpHttpError.sessionNotFound(null);
+    res.status(200).end();
+  }
+
+  /** Any method but POST, GET and DELETE: the endpoint exists, so 405 rather than 404. */
+  refuseMethod(): never {
+    throw McpHttpError.methodNotAllowed(ALLOWED_METHODS);
+  }
+
+  /**
+   * The parsed JSON body. Checked before anything else: a body that is not JSON was not
+   * parsed, so an `initialize` in it could not be told from a request without a session id.
+   */
+  private jsonBody(req: Request): unknown {
+    if (!isJsonContentType(req.headers['content-type'])) {
+      throw McpHttpError.unsupportedMediaType();
+    }
+    if (req.body === undefined && hasBody(req)) {
+      this.logger.error(
+        'A JSON body reached the MCP endpoint unparsed: create the app without ' +
+          '{ bodyParser: false }, or parse JSON bodies before the MCP route',
+      );
+      throw McpHttpError.bodyNotParsed();
+    }
+    return req.body as unknown;
+  }
+
+  private async initialize(req: Request, res: Response, body: unknown): Promise<void> {
+    const params = initializeParamsOf(req, body);
+    const resolved = await this.withStore(requestIdOf(body), () => this.startSession(req, params));
+    await this.serve(req, res, body, resolved, {
+      inspect: async (status) => {
+        if (status === 200) return;
+        // Headers and params were checked above, so this is rare: a re-initialized session
+        // keeps its new record and leaves memory; a new one goes entirely.
+        if (resolved.restore) await this.sessions.evict(resolved.session.id);
+        else await this.sessions.discard(resolved.session);
+      },
+    });
+  }
+
+  /** A new session, or the client's previous one when it re-sends `initialize` with its id. */
+  private async startSession(
+    req: Request,
+    params: InitializeRequest['params'],
+  ): Promise<ResolvedSession> {
+    const principal = this.principal(req);
+    const previousId = previousSessionId(req);
+    if (previousId !== undefined) {
+      const resumed = await this.sessions.reinitialize(previousId, params, principal);
+      if (resumed) return resumed;
+    }
+    return { session: await this.sessions.create(params, principal) };
+  }
+
+  private async serveSession(req: Request, res: Response, body: unknown): Promise<void> {
+    const id = requestIdOf(body);
+    const sessionId = requireSessionId(req, id);
+    const resolved =
+      isWellFormedSessionId(sessionId) &&
+      (await this.withStore(id, () => this.sessions.get(sessionId, this.principal(req))));
+    if (!resolved) throw McpHttpError.sessionNotFound(id);
+    await this.serve(req, res, body, resolved, {
+      protocolVersion: resolved.session.record.protocolVersion,
+    });
+  }
+
+  private async serve(
+    req: Request,
+    res: Response,
+    body: unknown,
+    { session, restore }: ResolvedSession,
+    options: Pick<HandleOptions, 'protocolVersion' | 'inspect'>,
+  ): Promise<void> {
+    const release = this.sessions.acquire(session);
+    try {
+      await session.channel.handle(req, res, {
+        ...options,
+        body,
+        context: { request: req, sessionId: session.id, restore },
+        sseAsJson: this.options.enableJsonResponse && req.method === 'POST',
+      });
+    } finally {
+      release();
+    }
+  }
+
+  private principal(req: Request): string | undefined {
+    return this.options.principal(req);
+  }
+
+  /** Runs work that needs the session store; an outage is 503 with `Retry-After`. */
+  private async withStore<T>(id: JsonRpcId, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof SessionStoreUnavailableError)) throw error;
+      this.logger.warn(error.message);
+      throw McpHttpError.storeUnavailable(id, RETRY_AFTER_SECONDS);
+    }
+  }
+}

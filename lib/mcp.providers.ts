@@ -1,0 +1,98 @@
+import type { Provider, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { McpMetadataAccessor } from './discovery/mcp-metadata.accessor.js';
+import { McpExplorer } from './discovery/mcp.explorer.js';
+import { McpRegistry } from './discovery/mcp.registry.js';
+import { McpBodyErrorHandler } from './http/mcp-body-error.handler.js';
+import { McpRequestHandler } from './http/mcp-request.handler.js';
+import type { McpEventStore } from './interfaces/mcp-event-store.interface.js';
+import type { ResolvedMcpOptions } from './interfaces/mcp-module-options.interface.js';
+import type { SessionStore } from './interfaces/session-store.interface.js';
+import {
+  MCP_EVENT_STORE,
+  MCP_MODULE_OPTIONS,
+  MCP_RESOLVED_OPTIONS,
+  MCP_SESSION_MANAGER,
+  MCP_SESSION_STORE,
+} from './mcp.constants.js';
+import { resolveMcpOptions } from './mcp-options.resolver.js';
+import { McpServerFactory } from './sdk/mcp-server.factory.js';
+import { McpResourceSubscriptions } from './sdk/resource-subscriptions.js';
+import { SessionChannelFactory } from './sdk/session-channel.factory.js';
+import { LiveSessions } from './session/live-sessions.js';
+import { McpSessionManager } from './session/mcp-session.manager.js';
+import { SessionMaintenance } from './session/session-maintenance.js';
+import { SessionRecordRepository } from './session/session-record.repository.js';
+import { SessionRestoreNotifier } from './session/session-restore.notifier.js';
+import { SessionRestorer } from './session/session-restorer.js';
+import { SessionRevalidator } from './session/session.revalidator.js';
+import { InMemoryEventStore } from './stores/in-memory-event.store.js';
+import { InMemorySessionStore } from './stores/in-memory-session.store.js';
+import { createOptionInstance } from './utils/option-instance.util.js';
+
+/** `MCP_SESSION_STORE` from the `sessionStore` option: an instance, a class, or the in-memory default. */
+const sessionStoreProvider: Provider = {
+  provide: MCP_SESSION_STORE,
+  inject: [MCP_RESOLVED_OPTIONS, ModuleRef],
+  useFactory: async (options: ResolvedMcpOptions, moduleRef: ModuleRef): Promise<SessionStore> => {
+    const { sessionStore } = options;
+    if (sessionStore === undefined) return new InMemorySessionStore();
+    if (typeof sessionStore !== 'function') return sessionStore;
+    return createOptionInstance(moduleRef, 'sessionStore', sessionStore as Type<SessionStore>);
+  },
+};
+
+/**
+ * `MCP_EVENT_STORE` from the `eventStore` option: an instance, a class to instantiate,
+ * `false` (no resumability: `null`), or by default an {@link InMemoryEventStore}. JSON
+ * response mode has no streams to resume, so there it is always `null`.
+ */
+const eventStoreProvider: Provider = {
+  provide: MCP_EVENT_STORE,
+  inject: [MCP_RESOLVED_OPTIONS, ModuleRef],
+  useFactory: async (
+    options: ResolvedMcpOptions,
+    moduleRef: ModuleRef,
+  ): Promise<McpEventStore | null> => {
+    const { eventStore } = options;
+    if (eventStore === false || options.enableJsonResponse) return null;
+    if (eventStore === undefined) return new InMemoryEventStore();
+    if (typeof eventStore !== 'function') return eventStore;
+    return createOptionInstance(moduleRef, 'eventStore', eventStore as Type<McpEventStore>);
+  },
+};
+
+/** Drops from memory the live sessions it finds gone from the store. */
+const revalidatorProvider: Provider = {
+  provide: SessionRevalidator,
+  inject: [SessionRecordRepository, MCP_RESOLVED_OPTIONS, LiveSessions],
+  useFactory: (records: SessionRecordRepository, options: ResolvedMcpOptions, live: LiveSessions) =>
+    new SessionRevalidator(records, options, (gone) => live.drop(gone.session)),
+};
+
+/** Every provider of `McpModule`. */
+export const MCP_PROVIDERS: Provider[] = [
+  { provide: MCP_RESOLVED_OPTIONS, useFactory: resolveMcpOptions, inject: [MCP_MODULE_OPTIONS] },
+  sessionStoreProvider,
+  eventStoreProvider,
+  // discovery
+  McpMetadataAccessor,
+  McpRegistry,
+  McpExplorer,
+  // sdk
+  McpResourceSubscriptions,
+  McpServerFactory,
+  SessionChannelFactory,
+  // session
+  SessionRecordRepository,
+  SessionRestoreNotifier,
+  LiveSessions,
+  revalidatorProvider,
+  SessionRestorer,
+  SessionMaintenance,
+  McpSessionManager,
+  { provide: MCP_SESSION_MANAGER, useExisting: McpSessionManager },
+  // http
+  McpRequestHandler,
+  McpBodyErrorHandler,
+];

@@ -1,0 +1,207 @@
+import { EventEmitter } from 'node:events';
+import type { TLSSocket } from 'node:tls';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import {
+  LoggingLevelSchema,
+  type JSONRPCMessage,
+  type LoggingLevel,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Request, Response } from 'express';
+import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import { replayInitialize } from './initialize-replay.js';
+import { McpHttpContexts, type McpHttpContext } from './mcp-http-context.js';
+import type { SessionEventStore } from './session-event.store.js';
+import { WebRequest, type HeaderOverrides } from './web-request.js';
+import { writeWebResponse } from './web-response.writer.js';
+
+/** What a {@link SessionChannel} tells its session about. */
+export interface SessionChannelEvents {
+  /** The client sent a JSON-RPC request (once per id in flight). */
+  requestStarted: [id: RequestId];
+  /** A request started earlier was answered, or the client cancelled it. */
+  requestAnswered: [id: RequestId];
+  /** The client changed the session's logging level (`logging/setLevel`). */
+  loggingLevelChanged: [level: LoggingLevel];
+  /** The SDK server and transport closed. */
+  closed: [];
+}
+
+/** How one HTTP request is handed to the session's transport. */
+export interface HandleOptions {
+  /** The parsed JSON body of a POST. */
+  body?: unknown;
+  /** The HTTP request and restore marker that the handlers of the body's requests see. */
+  context: Omit<McpHttpContext, 'protocolVersion'>;
+  /** The protocol version the transport assumes when the request names none. */
+  protocolVersion?: string;
+  /** Answer a POST's SSE stream as one JSON body once it ends (JSON response mode). */
+  sseAsJson?: boolean;
+  /** Sees the transport's HTTP status before the answer is written. */
+  inspect?: (status: number) => Promise<void>;
+}
+
+const PROTOCOL_VERSION_HEADER = 'mcp-protocol-version';
+const LAST_EVENT_ID_HEADER = 'last-event-id';
+
+/** Checked on every message, so by method alone: the SDK validates the rest. */
+const isSetLevelRequest = (
+  message: JSONRPCMessage,
+): message is JSONRPCMessage & { params?: { level?: unknown } } =>
+  'method' in message && message.method === 'logging/setLevel' && 'id' in message;
+
+const urlOf = (req: Request) =>
+  `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
+
+/**
+ * The one seam between a live session and the SDK: it owns the session's SDK server and
+ * transport, wraps their message callbacks once, and tells what happens through typed
+ * events. HTTP requests reach the transport only through {@link handle}, which takes
+ * what it changes as arguments and never edits the request.
+ */
+export class SessionChannel extends EventEmitter<SessionChannelEvents> {
+  private readonly contexts = new McpHttpContexts();
+  private readonly inFlight = new Set<RequestId>();
+  private level: LoggingLevel | undefined;
+  private sdkServer?: McpServer;
+
+  constructor(
+    private readonly transport: WebStandardStreamableHTTPServerTransport,
+    /** The session's view of the event store; none in JSON response mode. */
+    readonly events: SessionEventStore | undefined,
+    loggingLevel: LoggingLevel | undefined,
+  ) {
+    super();
+    this.level = loggingLevel;
+  }
+
+  /** The level set by `logging/setLevel`, if any. */
+  get loggingLevel(): LoggingLevel | undefined {
+    return this.level;
+  }
+
+  /** The SDK server; set once {@link connect} has run. */
+  get server(): McpServer {
+    if (!this.sdkServer) throw new Error('SessionChannel: not connected');
+    return this.sdkServer;
+  }
+
+  /** The HTTP context of the JSON-RPC request with this id, while it is being served. */
+  httpContext(requestId: RequestId): McpHttpContext | undefined {
+    return this.contexts.get(requestId);
+  }
+
+  /** Connects the server to the transport, then wraps their callbacks. */
+  async connect(server: McpServer): Promise<void> {
+    this.sdkServer = server;
+    await server.connect(this.transport);
+    server.server.onclose = () => this.emit('closed');
+    const deliver = this.transport.onmessage;
+    this.transport.onmessage = (message, extra) => {
+      this.received(message);
+      deliver?.(message, extra);
+    };
+    const send = this.transport.send.bind(this.transport);
+    this.transport.send = async (message, options) => {
+      try {
+        await send(message, options);
+      } finally {
+        if (!('method' in message) && 'id' in message) this.answered(message.id);
+      }
+    };
+  }
+
+  /**
+   * Rebuilds the protocol state of this fresh channel from a stored record, through the
+   * transport's public API, leaving no SSE event behind.
+   */
+  async replayInitialize(record: SessionRecord): Promise<void> {
+    const replay = () => replayInitialize(this.transport, record);
+    await (this.events ? this.events.muteDuring(replay) : replay());
+  }
+
+  /**
+   * Serves one HTTP request with the transport and writes its answer to `res`.
+   *
+   * @returns when the answer is written or the client has gone.
+   */
+  async handle(req: Request, res: Response, options: HandleOptions): Promise<void> {
+    const request = new WebRequest({
+      method: req.method,
+      url: urlOf(req),
+      headers: req.headers,
+      overrides: await this.overridesFor(req, options),
+    });
+    const protocolVersion = request.headers.get(PROTOCOL_VERSION_HEADER) ?? undefined;
+    const detach = this.contexts.attach(options.body, { ...options.context, protocolVersion });
+    try {
+      const response = await this.transport.handleRequest(request.asRequest(), {
+        parsedBody: options.body,
+      });
+      await options.inspect?.(response.status);
+      await writeWebResponse(response, res, { sseAsJson: options.sseAsJson });
+    } finally {
+      detach();
+    }
+  }
+
+  /** Closes the SDK server and transport. */
+  async close(): Promise<void> {
+    await this.sdkServer?.close();
+  }
+
+  private async overridesFor(
+    req: Request,
+    { protocolVersion }: HandleOptions,
+  ): Promise<HeaderOverrides | undefined> {
+    let overrides: Record<string, string | undefined> | undefined;
+    // Without the header the spec says: use the negotiated version (the SDK would assume 2025-03-26).
+    if (protocolVersion !== undefined && req.headers[PROTOCOL_VERSION_HEADER] === undefined) {
+      overrides = { [PROTOCOL_VERSION_HEADER]: protocolVersion };
+    }
+    if (req.method === 'GET' && !(await this.holdsLastEventId(req))) {
+      overrides = { ...overrides, [LAST_EVENT_ID_HEADER]: undefined };
+    }
+    return overrides;
+  }
+
+  /**
+   * The SDK answers a `Last-Event-ID` its event store does not hold with 400, and a
+   * client then never gets a GET stream again; yet the id is simply out of reach after a
+   * restart, a move to another instance, or once its event aged out. The spec lets a
+   * server not replay, so such a GET opens a fresh stream instead.
+   */
+  private async holdsLastEventId(req: Request): Promise<boolean> {
+    const lastEventId = req.headers[LAST_EVENT_ID_HEADER];
+    if (typeof lastEventId !== 'string' || !this.events) return true;
+    // A store that fails here fails again in the SDK, which answers for it.
+    const known = await this.events.getStreamIdForEventId(lastEventId).catch(() => true);
+    return Boolean(known);
+  }
+
+  private received(message: JSONRPCMessage): void {
+    if (!('method' in message)) return;
+    if ('id' in message) {
+      if (!this.inFlight.has(message.id)) {
+        this.inFlight.add(message.id);
+        this.emit('requestStarted', message.id);
+      }
+      if (isSetLevelRequest(message)) this.setLevel(message.params?.level);
+    } else if (message.method === 'notifications/cancelled') {
+      // The SDK does not answer a cancelled request.
+      this.answered((message.params as { requestId?: RequestId } | undefined)?.requestId);
+    }
+  }
+
+  private answered(id: RequestId | undefined): void {
+    if (id !== undefined && this.inFlight.delete(id)) this.emit('requestAnswered', id);
+  }
+
+  private setLevel(value: unknown): void {
+    const level = LoggingLevelSchema.safeParse(value);
+    if (!level.success || level.data === this.level) return;
+    this.level = level.data;
+    this.emit('loggingLevelChanged', level.data);
+  }
+}

@@ -1,0 +1,49 @@
+import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { McpEventStore } from '../interfaces/mcp-event-store.interface.js';
+
+/** Handed out instead of an event id while events are muted; never matches a stored id. */
+const MUTED_EVENT_ID = 'muted';
+
+/**
+ * The SDK's view of one session's events: an `EventStore` that forwards to the shared
+ * {@link McpEventStore} with this session's id, so a session can only ever read back its
+ * own events. It can be muted, so that internal traffic (the `initialize` replayed during
+ * a restore) leaves nothing to replay.
+ */
+export class SessionEventStore implements EventStore {
+  private muted = 0;
+
+  constructor(
+    private readonly store: McpEventStore,
+    private readonly sessionId: string,
+  ) {}
+
+  async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+    if (this.muted > 0) return MUTED_EVENT_ID;
+    return this.store.storeEvent(this.sessionId, streamId, message);
+  }
+
+  async getStreamIdForEventId(eventId: string): Promise<string | undefined> {
+    return this.store.getStreamIdForEventId(this.sessionId, eventId);
+  }
+
+  async replayEventsAfter(
+    lastEventId: string,
+    { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
+  ): Promise<string> {
+    const streamId = await this.store.replayEventsAfter(this.sessionId, lastEventId, send);
+    // The SDK asks getStreamIdForEventId first and answers 400 for unknown ids.
+    return streamId ?? '';
+  }
+
+  /** Runs `work` with event storage switched off. */
+  async muteDuring<T>(work: () => Promise<T>): Promise<T> {
+    this.muted++;
+    try {
+      return await work();
+    } finally {
+      this.muted--;
+    }
+  }
+}
