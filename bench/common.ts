@@ -7,7 +7,11 @@ export const TOOL_NAME = 'echo';
 export const TOOL_TEXT = 'hello';
 
 export type ServerKind = 'module' | 'sdk-express' | 'mcp-nest' | 'ceiling';
-export type StoreKind = 'memory' | 'redis';
+/**
+ * `redis`: the bench's own store straight on `@keyv/redis`. `cache-manager-redis`: the
+ * README's setup, `CacheManagerSessionStore` on `@nestjs/cache-manager` and `@keyv/redis`.
+ */
+export type StoreKind = 'memory' | 'redis' | 'cache-manager-redis';
 
 /** How the parent asks a child process to start a server. */
 export interface ServerConfig {
@@ -15,7 +19,7 @@ export interface ServerConfig {
   json: boolean;
   /** Only for `module`. */
   store?: StoreKind;
-  /** Only for `module` with a `redis` store: the key namespace of this run. */
+  /** Only for `module` with a Redis store: the key namespace of this run. */
   redisNamespace?: string;
   /** Only for `module`: Nest's own `ExpressAdapter` instead of `McpExpressAdapter`. */
   nestExpressAdapter?: boolean;

@@ -1,5 +1,14 @@
 import { createKeyv } from '@keyv/redis';
-import type { SessionRecord, SessionStore } from '../lib/index.js';
+import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
+import type { DynamicModule } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import {
+  CacheManagerSessionStore,
+  McpModule,
+  type McpModuleOptions,
+  type SessionRecord,
+  type SessionStore,
+} from '../lib/index.js';
 import type { StoreCounts } from './common.js';
 
 /**
@@ -10,7 +19,7 @@ export class CountingStore implements SessionStore {
   readonly counts: StoreCounts = { load: 0, loadMany: 0, save: 0, delete: 0 };
   readonly loadMany?: (sessionIds: string[]) => Promise<Array<SessionRecord | undefined>>;
 
-  constructor(private readonly inner: SessionStore) {
+  constructor(readonly inner: SessionStore) {
     const innerLoadMany = (inner as Partial<Pick<CountingStore, 'loadMany'>>).loadMany;
     if (innerLoadMany) {
       this.loadMany = (sessionIds) => {
@@ -95,3 +104,28 @@ export class KeyvRedisSessionStore implements SessionStore {
 }
 
 export const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The README's setup ("Run several instances on Redis"): the app's cache on
+ * `@nestjs/cache-manager` with a `createKeyv` store from `@keyv/redis`, and
+ * `CacheManagerSessionStore` on that cache. The store is built in `forRootAsync` (as the
+ * README's note on prefixes shows) so that `count` can wrap it.
+ */
+export function readmeRedisSetup(
+  url: string,
+  namespace: string,
+  options: McpModuleOptions,
+  count: (store: CacheManagerSessionStore) => SessionStore,
+): DynamicModule[] {
+  const keyv = createKeyv(url, { namespace, throwOnErrors: true });
+  return [
+    CacheModule.register({ isGlobal: true, stores: [keyv] }),
+    McpModule.forRootAsync({
+      inject: [CACHE_MANAGER],
+      useFactory: (cache: Cache) => ({
+        ...options,
+        sessionStore: count(new CacheManagerSessionStore(cache)),
+      }),
+    }) as DynamicModule,
+  ];
+}

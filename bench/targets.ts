@@ -2,7 +2,7 @@
 import type { ServerKind } from './common.js';
 import { ms, ratio } from './report.js';
 import { SETTINGS, type TargetVariant } from './settings.js';
-import type { RestoreRow } from './scenarios/restore.scenario.js';
+import { REDIS_ROWS, type RestoreRow } from './scenarios/restore.scenario.js';
 import type { TargetFailure, TargetNotRun, TargetRow } from './scenarios/target.scenario.js';
 import type { WarmRow } from './scenarios/warm.scenario.js';
 
@@ -58,14 +58,19 @@ function warmThroughput(warm: WarmRow[] | undefined): TargetCheck[] {
   return checks;
 }
 
-function restoreCost(restore: RestoreRow[] | undefined): TargetCheck {
-  const redis = restore?.find(
-    (r) => r.store === 'redis' && r.jitWarmedOn === 'creates, calls and restores',
+/** Restore adds at most 1 ms at p50 over warm, on `store`'s row whose JIT also ran restores. */
+function restoreCost(
+  restore: RestoreRow[] | undefined,
+  store: keyof typeof REDIS_ROWS,
+  target: string,
+): TargetCheck {
+  const row = restore?.find(
+    (r) => r.store === REDIS_ROWS[store] && r.jitWarmedOn === 'creates, calls and restores',
   );
   return {
-    target: 'restore adds <= 1 ms at p50 over warm (Redis on loopback)',
-    measured: redis ? `+${ms(redis.restored.p50 - redis.warm.p50)} ms` : 'not measured',
-    met: redis ? redis.restored.p50 - redis.warm.p50 <= 1 : null,
+    target,
+    measured: row ? `+${ms(row.restored.p50 - row.warm.p50)} ms` : 'not measured',
+    met: row ? row.restored.p50 - row.warm.p50 <= 1 : null,
   };
 }
 
@@ -214,7 +219,16 @@ function manySessions(inputs: TargetInputs): TargetCheck[] {
 export function evaluateTargets(inputs: TargetInputs): TargetCheck[] {
   return [
     ...warmThroughput(inputs.warm),
-    restoreCost(inputs.restore),
+    restoreCost(
+      inputs.restore,
+      'redis',
+      'restore adds <= 1 ms at p50 over warm (Redis on loopback)',
+    ),
+    restoreCost(
+      inputs.restore,
+      'cache-manager-redis',
+      'restore on the README setup (CacheManagerSessionStore + @keyv/redis) adds <= 1 ms at p50 over warm',
+    ),
     storeTrips(inputs.warm),
     ...manySessions(inputs),
   ];

@@ -9,8 +9,15 @@ describe('resolveMcpOptions', () => {
       sessionTtlMs: 30 * 60 * 1000,
       enableJsonResponse: false,
       maxLiveSessions: 10_000,
+      shutdownGraceMs: 10_000,
     });
     expect(typeof options.principal).toBe('function');
+  });
+
+  it('accepts a shutdown grace of 0 (requests in flight get the shutdown error at once)', () => {
+    expect(resolveMcpOptions({ name: 'n', version: '1', shutdownGraceMs: 0 })).toMatchObject({
+      shutdownGraceMs: 0,
+    });
   });
 
   it('accepts the longest delay a Node timer holds', () => {
@@ -38,6 +45,12 @@ describe('resolveMcpOptions', () => {
       { name: 'n', version: '1', revalidateIntervalMs: 2 ** 31 },
       /option "revalidateIntervalMs" must be at most/,
     ],
+    [
+      { name: 'n', version: '1', shutdownGraceMs: 2 ** 31 },
+      /option "shutdownGraceMs" must be at most/,
+    ],
+    [{ name: 'n', version: '1', shutdownGraceMs: -1 }, /option "shutdownGraceMs"/],
+    [{ name: 'n', version: '1', shutdownGraceMs: 1.5 }, /option "shutdownGraceMs"/],
   ])('rejects %j naming the option', (options, message) => {
     expect(() => resolveMcpOptions(options as never)).toThrow(message);
   });

@@ -10,10 +10,10 @@ import { KeyvFile } from 'keyv-file';
 export function createSampleKeyv(): Keyv {
   const redisUrl = process.env.REDIS_URL;
   const namespace = process.env.CACHE_NAMESPACE ?? 'mcp-sample';
-  if (redisUrl) {
-    // throwOnErrors: an outage must surface as 503, not as missing sessions.
-    return createKeyv(redisUrl, { namespace, throwOnErrors: true });
-  }
+  // throwOnErrors: an outage (or a file that cannot be written) must surface as 503,
+  // not as missing sessions.
+  if (redisUrl) return createKeyv(redisUrl, { namespace, throwOnErrors: true });
   const filename = process.env.SESSION_FILE ?? '.data/sample-sessions.json';
-  return new Keyv({ store: new KeyvFile({ filename, writeDelay: 20 }), namespace });
+  const store = new KeyvFile({ filename, writeDelay: 20 });
+  return new Keyv({ store, namespace, throwOnErrors: true });
 }

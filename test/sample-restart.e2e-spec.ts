@@ -20,6 +20,9 @@ describe('the sample survives a restart of its process (file-backed store, no se
     const port = await freePort();
     const first = await new ServerProcess(port, env).start();
     servers.push(first);
+    // A newcomer's first screen: the default store starts without a warning.
+    expect(first.output).toContain('MCP server on');
+    expect(first.output).not.toMatch(/\bWARN\b/);
 
     const client = new Client({ name: 'restart-test', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(first.url);

@@ -150,15 +150,24 @@ async function sessionsOfAnotherProcess(config: ServerConfig): Promise<string[]>
   }
 }
 
-async function restoreRedis(jitWarmedOn: JitWarmup): Promise<RestoreRow> {
+/** The store of each Redis row, as the restore table names it. */
+export const REDIS_ROWS = {
+  redis: 'redis',
+  'cache-manager-redis': 'redis, README setup (CacheManagerSessionStore + @keyv/redis)',
+} as const;
+
+async function restoreRedis(
+  jitWarmedOn: JitWarmup,
+  store: keyof typeof REDIS_ROWS = 'redis',
+): Promise<RestoreRow> {
   const config: ServerConfig = {
     kind: 'module',
     json: false,
-    store: 'redis',
+    store,
     redisNamespace: redisNamespace('restore'),
   };
   const sessions = await sessionsOfAnotherProcess(config);
-  const second = await ServerProcess.start(config, profileArgs('module', 'restore-redis'));
+  const second = await ServerProcess.start(config, profileArgs('module', `restore-${store}`));
   const client = new McpHttpClient(second.port, 4);
   try {
     await jitWarmup(client, second, jitWarmedOn);
@@ -170,7 +179,7 @@ async function restoreRedis(jitWarmedOn: JitWarmup): Promise<RestoreRow> {
       await timedCalls(client, second, sessions),
     ];
     return {
-      store: 'redis',
+      store: REDIS_ROWS[store],
       how: 'sessions created by one process, which then exited; first requests served by a new process (JIT warmed on other sessions)',
       jitWarmedOn,
       ...(await measured(second, warm, restored)),
@@ -183,15 +192,17 @@ async function restoreRedis(jitWarmedOn: JitWarmup): Promise<RestoreRow> {
 }
 
 /**
- * The in-memory store's row, then Redis's twice: in a new process whose JIT has also
- * run restores (the target's row), and in one that has only created and called
- * sessions, as right after a deploy. Redis failures are added to `skipped`.
+ * The in-memory store's row, then the bench's Redis store twice: in a new process whose
+ * JIT has also run restores (the target's row), and in one that has only created and
+ * called sessions, as right after a deploy; then the README's setup on the same Redis,
+ * JIT warmed as for the target. Redis failures are added to `skipped`.
  */
 export async function restoreScenario(skipped: Skipped[]): Promise<RestoreRow[]> {
   const rows = [await restoreInMemory()];
   try {
     rows.push(await restoreRedis('creates, calls and restores'));
     rows.push(await restoreRedis('creates and calls'));
+    rows.push(await restoreRedis('creates, calls and restores', 'cache-manager-redis'));
   } catch (error) {
     skipped.push({ scenario: 'restore redis', reason: String(error) });
   }

@@ -22,7 +22,7 @@ import {
   type RunningServer,
   type ServerConfig,
 } from '../common.js';
-import { CountingStore, KeyvRedisSessionStore, redisUrl } from '../stores.js';
+import { CountingStore, KeyvRedisSessionStore, readmeRedisSetup, redisUrl } from '../stores.js';
 
 @Injectable()
 class BenchTools {
@@ -50,26 +50,46 @@ function extraToolsProvider(count: number): Type {
   return ExtraTools;
 }
 
-/** (a) this module, in a Nest app on platform-express (with `McpExpressAdapter` unless told). */
-export async function startModuleServer(config: ServerConfig): Promise<RunningServer> {
-  const inner =
-    config.store === 'redis'
-      ? new KeyvRedisSessionStore(redisUrl(), config.redisNamespace ?? 'bench-mcp')
-      : new InMemorySessionStore();
-  const store = new CountingStore(inner);
+/**
+ * The module's imports for `config`, and the counted session store they give it (known
+ * once the app is built: the README's setup builds its store in `forRootAsync`).
+ */
+function moduleSetup(config: ServerConfig): {
+  imports: DynamicModule[];
+  store: () => CountingStore;
+} {
+  const namespace = config.redisNamespace ?? 'bench-mcp';
   const options = {
     name: 'bench',
     version: '1.0.0',
     enableJsonResponse: config.json,
-    sessionStore: store,
     ...(config.moduleOptions ?? {}),
   } as McpModuleOptions;
+  if (config.store === 'cache-manager-redis') {
+    let counted: CountingStore | undefined;
+    const imports = readmeRedisSetup(redisUrl(), namespace, options, (store) => {
+      counted = new CountingStore(store);
+      return counted;
+    });
+    return { imports, store: () => counted! };
+  }
+  const inner =
+    config.store === 'redis'
+      ? new KeyvRedisSessionStore(redisUrl(), namespace)
+      : new InMemorySessionStore();
+  const counted = new CountingStore(inner);
+  const imports = [McpModule.forRoot({ ...options, sessionStore: counted }) as DynamicModule];
+  return { imports, store: () => counted };
+}
 
+/** (a) this module, in a Nest app on platform-express (with `McpExpressAdapter` unless told). */
+export async function startModuleServer(config: ServerConfig): Promise<RunningServer> {
+  const setup = moduleSetup(config);
   const providers = [
     BenchTools,
     ...(config.extraTools ? [extraToolsProvider(config.extraTools)] : []),
   ];
-  @Module({ imports: [McpModule.forRoot(options) as DynamicModule], providers })
+  @Module({ imports: setup.imports, providers })
   class BenchAppModule {}
 
   const adapter = config.nestExpressAdapter ? new ExpressAdapter() : new McpExpressAdapter();
@@ -77,6 +97,8 @@ export async function startModuleServer(config: ServerConfig): Promise<RunningSe
   await app.listen(0, '127.0.0.1');
   const manager = app.get<McpSessionManager>(MCP_SESSION_MANAGER);
   const { port } = app.getHttpServer().address() as AddressInfo;
+  const store = setup.store();
+  const { inner } = store;
   return {
     port,
     close: async () => {

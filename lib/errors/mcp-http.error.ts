@@ -44,6 +44,29 @@ export class McpHttpError extends Error {
     return new McpHttpError(400, JsonRpcErrorCode.ServerError, message, id);
   }
 
+  /** The session header, sent more than once (Node joins the values), names different ids. */
+  static conflictingSessionIds(id: JsonRpcId): McpHttpError {
+    const message = ErrorMessages.conflictingSessionIds;
+    return new McpHttpError(400, JsonRpcErrorCode.ServerError, message, id);
+  }
+
+  /** A POST body that is an empty batch `[]` (JSON-RPC: Invalid Request, id null). */
+  static emptyBatch(): McpHttpError {
+    return new McpHttpError(400, JsonRpcErrorCode.InvalidRequest, ErrorMessages.emptyBatch);
+  }
+
+  /** A batch with two requests of one id, which could not both be answered. */
+  static idRepeatedInBatch(id: string | number): McpHttpError {
+    const message = ErrorMessages.idRepeatedInBatch(id);
+    return new McpHttpError(400, JsonRpcErrorCode.InvalidRequest, message, id);
+  }
+
+  /** A request whose id is that of a request still in flight on its session. */
+  static idInFlight(id: string | number): McpHttpError {
+    const message = ErrorMessages.idInFlight(id);
+    return new McpHttpError(400, JsonRpcErrorCode.InvalidRequest, message, id);
+  }
+
   static sessionNotFound(id: JsonRpcId): McpHttpError {
     const message = ErrorMessages.sessionNotFound;
     return new McpHttpError(404, JsonRpcErrorCode.SessionNotFound, message, id);
@@ -61,6 +84,13 @@ export class McpHttpError extends Error {
 
   static storeUnavailable(id: JsonRpcId, retryAfterSeconds: number): McpHttpError {
     return new McpHttpError(503, JsonRpcErrorCode.ServerError, ErrorMessages.storeUnavailable, id, {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+
+  /** New work on an instance that is shutting down: the client retries on another one. */
+  static shuttingDown(id: JsonRpcId, retryAfterSeconds: number): McpHttpError {
+    return new McpHttpError(503, JsonRpcErrorCode.ServerError, ErrorMessages.shuttingDown, id, {
       'Retry-After': String(retryAfterSeconds),
     });
   }

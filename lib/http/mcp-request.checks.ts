@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { JsonRpcId } from '../errors/json-rpc-error.body.js';
 import { McpHttpError } from '../errors/mcp-http.error.js';
+import { requestIdIn } from '../utils/json-rpc-id.util.js';
 import {
   InitializeRequestSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -31,10 +32,29 @@ export const requestIdOf = (body: unknown): JsonRpcId =>
 export const hasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 
-/** The session id the request names; 400 when it names none. */
+/**
+ * The session id the header names. A client may send the header twice (SDK 1.x clients
+ * given `headers: { 'Mcp-Session-Id': id }` add their own lower-case one), and Node joins
+ * the values with ", ": identical values are one id, different ones are a 400.
+ */
+function sessionHeaderOf(req: Request, id: JsonRpcId): string | undefined {
+  const header = req.headers[SESSION_HEADER];
+  if (header === undefined) return undefined;
+  const joined = Array.isArray(header) ? header.join(',') : header;
+  const values = new Set(
+    joined
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value.length > 0),
+  );
+  if (values.size > 1) throw McpHttpError.conflictingSessionIds(id);
+  return values.values().next().value;
+}
+
+/** The session id the request names; 400 when it names none, or more than one. */
 export function requireSessionId(req: Request, id: JsonRpcId): string {
-  const sessionId = req.headers[SESSION_HEADER];
-  if (typeof sessionId === 'string' && sessionId.length > 0) return sessionId;
+  const sessionId = sessionHeaderOf(req, id);
+  if (sessionId !== undefined) return sessionId;
   throw McpHttpError.sessionIdRequired(id);
 }
 
@@ -42,11 +62,31 @@ export function requireSessionId(req: Request, id: JsonRpcId): string {
 export const isWellFormedSessionId = (sessionId: unknown): sessionId is string =>
   typeof sessionId === 'string' && SESSION_ID_PATTERN.test(sessionId);
 
-/** The id an `initialize` names, when a client re-sends it to resume its session. */
-export const previousSessionId = (req: Request): string | undefined => {
-  const sessionId = req.headers[SESSION_HEADER];
+/**
+ * The id an `initialize` names, when a client re-sends it to resume its session; 400 when
+ * it names more than one.
+ */
+export const previousSessionId = (req: Request, id: JsonRpcId): string | undefined => {
+  const sessionId = sessionHeaderOf(req, id);
   return isWellFormedSessionId(sessionId) ? sessionId : undefined;
 };
+
+/**
+ * 400 for a batch the SDK would mishandle: an empty one (it would answer 202, where
+ * JSON-RPC says Invalid Request), or one in which two requests share an id (only one of
+ * them could be answered).
+ */
+export function requireValidBatch(body: unknown): void {
+  if (!Array.isArray(body)) return;
+  if (body.length === 0) throw McpHttpError.emptyBatch();
+  const ids = new Set<string | number>();
+  for (const message of body) {
+    const id = requestIdIn(message);
+    if (id === undefined) continue;
+    if (ids.has(id)) throw McpHttpError.idRepeatedInBatch(id);
+    ids.add(id);
+  }
+}
 
 /** 400 for an `MCP-Protocol-Version` this server does not speak (the SDK checks POST and GET). */
 export function requireSupportedProtocolVersion(req: Request): void {

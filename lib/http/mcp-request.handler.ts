@@ -8,6 +8,7 @@ import { MCP_RESOLVED_OPTIONS } from '../mcp.constants.js';
 import { isJsonContentType, type InitializeRequest } from '../sdk/protocol.js';
 import type { HandleOptions } from '../sdk/session-channel.js';
 import { McpSessionManager, type ResolvedSession } from '../session/mcp-session.manager.js';
+import { requestIdIn } from '../utils/json-rpc-id.util.js';
 import {
   hasBody,
   initializeParamsOf,
@@ -18,6 +19,7 @@ import {
   requestIdOf,
   requireSessionId,
   requireSupportedProtocolVersion,
+  requireValidBatch,
 } from './mcp-request.checks.js';
 
 const ALLOWED_METHODS = 'GET, POST, DELETE';
@@ -40,12 +42,15 @@ export class McpRequestHandler {
   /** POST: `initialize` starts (or resumes) a session; other messages go to the one named. */
   async handlePost(req: Request, res: Response): Promise<void> {
     const body = this.jsonBody(req);
+    requireValidBatch(body);
+    this.refuseNewWorkWhileShuttingDown(req, body);
     if (messagesOf(body).some(isInitialize)) return this.initialize(req, res, body);
     await this.serveSession(req, res, body);
   }
 
   /** GET: the session's standalone SSE stream, or the resumption of a stream. */
   async handleGet(req: Request, res: Response): Promise<void> {
+    this.refuseNewWorkWhileShuttingDown(req, undefined);
     await this.serveSession(req, res, undefined);
   }
 
@@ -53,6 +58,7 @@ export class McpRequestHandler {
   async handleDelete(req: Request, res: Response): Promise<void> {
     const sessionId = requireSessionId(req, null);
     requireSupportedProtocolVersion(req);
+    this.refuseNewWorkWhileShuttingDown(req, undefined);
     const ended =
       isWellFormedSessionId(sessionId) &&
       (await this.withStore(null, () => this.sessions.terminate(sessionId, this.principal(req))));
@@ -84,8 +90,10 @@ export class McpRequestHandler {
   }
 
   private async initialize(req: Request, res: Response, body: unknown): Promise<void> {
+    const id = requestIdOf(body);
     const params = initializeParamsOf(req, body);
-    const resolved = await this.withStore(requestIdOf(body), () => this.startSession(req, params));
+    const previousId = previousSessionId(req, id);
+    const resolved = await this.withStore(id, () => this.startSession(req, params, previousId));
     await this.serve(req, res, body, resolved, {
       inspect: async (status) => {
         if (status === 200) return;
@@ -101,9 +109,9 @@ export class McpRequestHandler {
   private async startSession(
     req: Request,
     params: InitializeRequest['params'],
+    previousId: string | undefined,
   ): Promise<ResolvedSession> {
     const principal = this.principal(req);
-    const previousId = previousSessionId(req);
     if (previousId !== undefined) {
       const resumed = await this.sessions.reinitialize(previousId, params, principal);
       if (resumed) return resumed;
@@ -118,8 +126,13 @@ export class McpRequestHandler {
       isWellFormedSessionId(sessionId) &&
       (await this.withStore(id, () => this.sessions.get(sessionId, this.principal(req))));
     if (!resolved) throw McpHttpError.sessionNotFound(id);
+    // No await from here to `channel.handle`, which holds the body's ids from its first line.
+    const messages = body === undefined ? [] : messagesOf(body);
+    const reused = resolved.session.channel.inFlightIdIn(messages);
+    if (reused !== undefined) throw McpHttpError.idInFlight(reused);
     await this.serve(req, res, body, resolved, {
       protocolVersion: resolved.session.record.protocolVersion,
+      sessionId,
     });
   }
 
@@ -128,7 +141,7 @@ export class McpRequestHandler {
     res: Response,
     body: unknown,
     { session, restore }: ResolvedSession,
-    options: Pick<HandleOptions, 'protocolVersion' | 'inspect'>,
+    options: Pick<HandleOptions, 'protocolVersion' | 'sessionId' | 'inspect'>,
   ): Promise<void> {
     const release = this.sessions.acquire(session);
     try {
@@ -141,6 +154,20 @@ export class McpRequestHandler {
     } finally {
       release();
     }
+  }
+
+  /**
+   * Once shutdown has begun, new work goes to another instance (503, `Retry-After`): a
+   * request, a new GET stream, a DELETE. What the requests in flight may still need gets
+   * through: the client's answers to the server's requests, its notifications (such as a
+   * cancellation), and the resumption of a stream (`Last-Event-ID`).
+   */
+  private refuseNewWorkWhileShuttingDown(req: Request, body: unknown): void {
+    if (!this.sessions.shuttingDown) return;
+    let newWork = true;
+    if (req.method === 'POST') newWork = messagesOf(body).some((m) => requestIdIn(m) !== undefined);
+    if (req.method === 'GET') newWork = req.headers['last-event-id'] === undefined;
+    if (newWork) throw McpHttpError.shuttingDown(requestIdOf(body), RETRY_AFTER_SECONDS);
   }
 
   private principal(req: Request): string | undefined {

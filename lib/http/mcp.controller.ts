@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Head,
   Inject,
   Post,
   Req,
@@ -29,6 +30,15 @@ export function createMcpController(path: string): Type<unknown> {
       return this.handler.handlePost(req, res);
     }
 
+    /**
+     * Before `@Get()`, which Express would otherwise hand HEAD to: refused like any other
+     * method, without looking the session up.
+     */
+    @Head()
+    head(): never {
+      this.handler.refuseMethod();
+    }
+
     @Get()
     get(@Req() req: Request, @Res() res: Response): Promise<void> {
       return this.handler.handleGet(req, res);
@@ -39,7 +49,7 @@ export function createMcpController(path: string): Type<unknown> {
       return this.handler.handleDelete(req, res);
     }
 
-    /** Last, so that it only gets the methods above do not (HEAD goes to GET). */
+    /** Last, so that it only gets the methods the routes above do not. */
     @All()
     other(): never {
       this.handler.refuseMethod();

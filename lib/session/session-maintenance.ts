@@ -31,14 +31,17 @@ export class SessionMaintenance implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * As shutdown begins, before the modules the store depends on are destroyed: ends the
-   * periodic work (waiting for a round in progress), then closes the store to this
-   * process, so requests still arriving get 503 (see `SessionRecordRepository.close`).
+   * As shutdown begins, before the modules the store depends on (and, usually, those of
+   * the app's tools) are destroyed: ends the periodic work (waiting for a round in
+   * progress), closes the store to this process, so requests still arriving get 503 (see
+   * `SessionRecordRepository.close`), then drains the requests in flight for at most
+   * `shutdownGraceMs` (see `LiveSessions.drain`).
    */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.round;
     this.records.close();
+    await this.live.drain(this.options.shutdownGraceMs);
   }
 
   private async maintain(): Promise<void> {

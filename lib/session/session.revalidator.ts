@@ -28,6 +28,8 @@ export class SessionRevalidator {
 
   /** Whether a live session may be served; checks the store if it was not checked lately. */
   async isCurrent(session: LiveSession): Promise<boolean> {
+    // The drain at shutdown serves what the requests in flight still need, unchecked.
+    if (this.records.isClosed) return true;
     if (Date.now() - session.checkedAt <= this.options.revalidateIntervalMs) return true;
     const checked = this.verify([session]).then(
       (gone) => !gone.has(session),
