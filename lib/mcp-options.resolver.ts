@@ -27,12 +27,9 @@ export function principalFromUser(req: Request): string | undefined {
 /** The longest delay a Node timer holds; a longer one fires after 1 ms instead. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A delay the module hands to a timer. */
-const timerMs = (fallback: number) =>
-  z
-    .number()
-    .int()
-    .positive()
+/** A delay the module hands to a timer; 0 only where `allowZero` says it means "at once". */
+const timerMs = (fallback: number, { allowZero = false } = {}) =>
+  (allowZero ? z.number().int().nonnegative() : z.number().int().positive())
     .max(MAX_TIMER_MS, {
       message: `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest delay a Node timer holds`,
     })
@@ -59,6 +56,7 @@ const optionsSchema = z.strictObject({
   storeTimeoutMs: timerMs(2000),
   maxLiveSessions: z.number().int().positive().default(10_000),
   idleTimeoutMs: timerMs(5 * 60 * 1000),
+  shutdownGraceMs: timerMs(10_000, { allowZero: true }),
   eventStore: z
     .custom(
       (value) =>
@@ -72,6 +70,13 @@ const optionsSchema = z.strictObject({
           )),
       { message: 'must be an McpEventStore instance, a class, or false' },
     )
+    .optional(),
+  redis: z
+    .strictObject({
+      url: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }),
+      keyPrefix: z.string().optional(),
+      maxEventsPerSession: z.number().int().positive().optional(),
+    })
     .optional(),
   sseRetryMs: z.number().int().nonnegative().default(DEFAULT_SSE_RETRY_MS),
   allowedHosts: z.array(z.string().min(1)).optional(),

@@ -13,6 +13,15 @@ export const MCP_SESSION_MANAGER = 'MCP_SESSION_MANAGER';
 /** Injection token of the {@link McpEventStore} that keeps SSE events for resumption. */
 export const MCP_EVENT_STORE = 'MCP_EVENT_STORE';
 
+/** Injection token of the {@link SessionBus} that instances share (`null` without the `redis` option). */
+export const MCP_SESSION_BUS = 'MCP_SESSION_BUS';
+
+/** Token of this instance's id among the instances of the server (random per process). */
+export const MCP_INSTANCE_ID = 'MCP_INSTANCE_ID';
+
+/** Injection token of the module's Redis connection (`null` without the `redis` option). */
+export const MCP_REDIS = 'MCP_REDIS';
+
 /** Optional token: the prefix of the keys `CacheManagerSessionStore` writes. Default `mcp:`. */
 export const MCP_SESSION_KEY_PREFIX = 'MCP_SESSION_KEY_PREFIX';
 

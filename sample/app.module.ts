@@ -18,6 +18,13 @@ import { SessionTools } from './session.tools.js';
       version: '1.0.0',
       instructions: 'Keeps notes per session; sessions survive restarts of the server.',
       sessionStore: CacheManagerSessionStore,
+      // Several instances on one Redis: events resume on any of them, deletes reach all.
+      redis: process.env.REDIS_URL
+        ? {
+            url: process.env.REDIS_URL,
+            keyPrefix: `${process.env.CACHE_NAMESPACE ?? 'mcp-sample'}:`,
+          }
+        : undefined,
     }),
   ],
   providers: [NotesService, NotesTools, SessionTools, SessionRestoreListener],

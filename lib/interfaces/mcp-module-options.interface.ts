@@ -47,12 +47,27 @@ export interface McpModuleOptions {
   /** A live session idle this long is evicted from memory (not from the store). Default: 5 minutes. */
   idleTimeoutMs?: number;
   /**
+   * At shutdown (`app.close()`, SIGTERM with `enableShutdownHooks()`), how long requests
+   * in flight may take to finish, while new work gets 503 with `Retry-After`. Requests
+   * still running then get a JSON-RPC error saying the server is shutting down, so their
+   * clients retry; then streams close. Shutdown waits no longer than the requests do. Keep
+   * it well under Kubernetes' `terminationGracePeriodSeconds` (30 s by default), which
+   * covers the whole shutdown. `0`: no wait. Default: 10000 ms.
+   */
+  shutdownGraceMs?: number;
+  /**
    * Where SSE events are kept so clients can resume a stream with `Last-Event-ID`: an
    * instance, a class the module instantiates, or `false` to turn resumability off.
    * Default: an in-memory store (this process only, bounded in count and age). Not used
    * with `enableJsonResponse`, whose answers are not streams.
    */
   eventStore?: McpEventStore | Type<McpEventStore> | false;
+  /**
+   * Redis (or Valkey) as the bus between instances: SSE events are kept there (unless
+   * `eventStore` says otherwise), so a stream resumes on any instance, and a DELETE
+   * reaches every instance at once. Default: none (each instance on its own).
+   */
+  redis?: McpRedisOptions;
   /** The `retry` hint (ms) sent to 2025-11-25 clients on resumable streams. Default: 1000. */
   sseRetryMs?: number;
   /**
@@ -70,6 +85,19 @@ export interface McpModuleOptions {
   allowedOrigins?: string[];
 }
 
+/** The `redis` option of {@link McpModuleOptions}. */
+export interface McpRedisOptions {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
+  url: string;
+  /**
+   * Prefix of the keys and channels written; servers sharing one Redis need their own.
+   * Default: `mcp:`.
+   */
+  keyPrefix?: string;
+  /** SSE events kept per session, approximately. Default: 1000. */
+  maxEventsPerSession?: number;
+}
+
 /** Options that shape the module itself, given to `forRoot` and `forRootAsync` alike. */
 export interface McpModuleExtras {
   /** HTTP path of the MCP endpoint. Default: `/mcp`. */
@@ -84,11 +112,11 @@ export interface McpModuleExtras {
 }
 
 /** Options left `undefined` when not given: their default depends on the request. */
-type EventAndSecurityOptions = 'eventStore' | 'allowedHosts' | 'allowedOrigins';
+type LeftUndefinedOptions = 'eventStore' | 'allowedHosts' | 'allowedOrigins' | 'redis';
 
 /** Options with every default applied; what the module's providers read (internal). */
 export type ResolvedMcpOptions = Omit<
   Required<McpModuleOptions>,
-  'instructions' | 'sessionStore' | EventAndSecurityOptions
+  'instructions' | 'sessionStore' | LeftUndefinedOptions
 > &
-  Pick<McpModuleOptions, 'instructions' | 'sessionStore' | EventAndSecurityOptions>;
+  Pick<McpModuleOptions, 'instructions' | 'sessionStore' | LeftUndefinedOptions>;

@@ -20,6 +20,8 @@ export interface SessionRecord {
   principal?: string;
   /** The level last set by `logging/setLevel`, if any. */
   loggingLevel?: LoggingLevel;
+  /** The resource URIs the client subscribed to (`resources/subscribe`), as it spelled them. */
+  subscriptions?: string[];
   /** Epoch milliseconds. */
   createdAt: number;
   /** Epoch milliseconds of the last write. */

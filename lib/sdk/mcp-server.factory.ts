@@ -69,7 +69,7 @@ export class McpServerFactory implements OnApplicationBootstrap {
   }
 
   /** The SDK server of the session whose channel this is; it reads the channel's state at call time. */
-  create(channel: SessionChannel): McpServer {
+  create(channel: SessionChannel, subscriptions?: readonly string[]): McpServer {
     const server = new McpServer(
       { name: this.options.name, version: this.options.version },
       {
@@ -85,8 +85,11 @@ export class McpServerFactory implements OnApplicationBootstrap {
     const resources = this.registry.getResources();
     const templates = this.registry.getResourceTemplates();
     if (resources.length + templates.length > 0) {
-      const subscriptions = (state.subscriptions = this.subscriptions.attach(server));
-      channel.once('closed', () => this.subscriptions.detach(subscriptions));
+      const session = this.subscriptions.attach(server, subscriptions, (uris) =>
+        channel.emit('subscriptionsChanged', uris),
+      );
+      state.subscriptions = session;
+      channel.once('closed', () => this.subscriptions.detach(session));
     }
     for (const tool of this.tools) this.registerTool(server, tool, state);
     for (const resource of resources) this.registerResource(server, resource, state);

@@ -1,10 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
+import type { SessionBus } from '../interfaces/session-bus.interface.js';
+import { MCP_RESOLVED_OPTIONS, MCP_SESSION_BUS } from '../mcp.constants.js';
 import { canonicalUri } from '../utils/canonical-uri.util.js';
+import { within } from '../utils/within.util.js';
 
 /** Subscriptions meet on a URI's canonical form; a template's URI may not parse as one. */
 const keyOf = (uri: string) => canonicalUri(uri) ?? uri;
@@ -38,7 +42,9 @@ export class SessionSubscriptions {
 
 /**
  * Tracks `resources/subscribe` per session and sends `notifications/resources/updated`
- * to the sessions live in this process that subscribed to a URI.
+ * to the sessions that subscribed to a URI: those live in this process, and with the
+ * `redis` option those live on every other instance too. A session's subscriptions are
+ * stored with it, and restored with it.
  *
  * @example
  * ```ts
@@ -50,24 +56,50 @@ export class SessionSubscriptions {
  * ```
  */
 @Injectable()
-export class McpResourceSubscriptions {
+export class McpResourceSubscriptions implements OnModuleInit {
+  private readonly logger = new Logger('McpResourceSubscriptions');
   /** URI → the live sessions subscribed to it, so an update visits only those. */
   private readonly subscribers = new Map<string, Set<SessionSubscriptions>>();
 
+  constructor(
+    @Inject(MCP_SESSION_BUS) private readonly bus: SessionBus | null,
+    @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
+  ) {}
+
+  /** Listens for updates notified on the other instances (at most `storeTimeoutMs` at bootstrap). */
+  async onModuleInit(): Promise<void> {
+    if (!this.bus) return;
+    const subscribed = this.bus
+      .onResourceUpdated((uri) => void this.notifyHere(uri))
+      .catch((error: unknown) =>
+        this.logger.warn(`Not listening for other instances' updates: ${String(error)}`),
+      );
+    await within(this.options.storeTimeoutMs, subscribed).catch(() => undefined);
+  }
+
   /**
    * Answers `resources/subscribe` and `resources/unsubscribe` on `server` and declares
-   * the `resources.subscribe` capability. Call before the server connects, and
-   * {@link detach} once it closed.
+   * the `resources.subscribe` capability, with the session subscribed to `restored`
+   * already. `changed` gets the URIs subscribed after each change. Call before the server
+   * connects, and {@link detach} once it closed.
    */
-  attach(server: McpServer): SessionSubscriptions {
+  attach(
+    server: McpServer,
+    restored: readonly string[] = [],
+    changed?: (uris: string[]) => void,
+  ): SessionSubscriptions {
     const session = new SessionSubscriptions(server);
+    for (const uri of restored) this.subscribe(session, uri);
+    const report = () => changed?.([...session.uris.values()]);
     server.server.registerCapabilities({ resources: { subscribe: true } });
     server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
       this.subscribe(session, request.params.uri);
+      report();
       return {};
     });
     server.server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
       this.unsubscribe(session, request.params.uri);
+      report();
       return {};
     });
     return session;
@@ -79,11 +111,22 @@ export class McpResourceSubscriptions {
   }
 
   /**
-   * Notifies every session of this process subscribed to `uri`.
+   * Notifies every session subscribed to `uri`: here, and with the `redis` option on
+   * every other instance (an update the bus could not carry is logged).
    *
-   * @returns how many sessions were notified.
+   * @returns how many sessions of this process were notified.
    */
   async notifyUpdated(uri: string): Promise<number> {
+    await this.bus
+      ?.publishResourceUpdated(uri)
+      .catch((error: unknown) =>
+        this.logger.warn(`Other instances were not told that ${uri} changed: ${String(error)}`),
+      );
+    return this.notifyHere(uri);
+  }
+
+  /** Notifies the sessions of this process subscribed to `uri`. */
+  private async notifyHere(uri: string): Promise<number> {
     const sessions = [...(this.subscribers.get(keyOf(uri)) ?? [])];
     const sent = await Promise.all(sessions.map((s) => s.notify(uri).catch(() => false)));
     return sent.filter(Boolean).length;

@@ -9,9 +9,12 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
+import { JsonRpcErrorCode } from '../errors/json-rpc-error.body.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import { requestIdIn } from '../utils/json-rpc-id.util.js';
 import { replayInitialize } from './initialize-replay.js';
 import { McpHttpContexts, type McpHttpContext } from './mcp-http-context.js';
+import type { PeerRouting } from './peer-routing.js';
 import type { SessionEventStore } from './session-event.store.js';
 import { WebRequest, type HeaderOverrides } from './web-request.js';
 import { writeWebResponse } from './web-response.writer.js';
@@ -24,6 +27,8 @@ export interface SessionChannelEvents {
   requestAnswered: [id: RequestId];
   /** The client changed the session's logging level (`logging/setLevel`). */
   loggingLevelChanged: [level: LoggingLevel];
+  /** The client subscribed to a resource or unsubscribed: the URIs it is subscribed to now. */
+  subscriptionsChanged: [uris: string[]];
   /** The SDK server and transport closed. */
   closed: [];
 }
@@ -36,6 +41,11 @@ export interface HandleOptions {
   context: Omit<McpHttpContext, 'protocolVersion'>;
   /** The protocol version the transport assumes when the request names none. */
   protocolVersion?: string;
+  /**
+   * The session id the request names, as one value: the transport sees it instead of the
+   * header as sent (a client may send the header twice, which Node joins into one value).
+   */
+  sessionId?: string;
   /** Answer a POST's SSE stream as one JSON body once it ends (JSON response mode). */
   sseAsJson?: boolean;
   /** Sees the transport's HTTP status before the answer is written. */
@@ -43,6 +53,7 @@ export interface HandleOptions {
 }
 
 const PROTOCOL_VERSION_HEADER = 'mcp-protocol-version';
+const SESSION_HEADER = 'mcp-session-id';
 const LAST_EVENT_ID_HEADER = 'last-event-id';
 
 /** Checked on every message, so by method alone: the SDK validates the rest. */
@@ -63,6 +74,8 @@ const urlOf = (req: Request) =>
 export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   private readonly contexts = new McpHttpContexts();
   private readonly inFlight = new Set<RequestId>();
+  /** Ids of the requests handed to {@link handle} that the transport has not yet seen. */
+  private readonly arriving = new Set<RequestId>();
   private level: LoggingLevel | undefined;
   private sdkServer?: McpServer;
 
@@ -71,6 +84,8 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
     /** The session's view of the event store; none in JSON response mode. */
     readonly events: SessionEventStore | undefined,
     loggingLevel: LoggingLevel | undefined,
+    /** How this session's messages reach the other instances; none without a bus. */
+    private readonly peers?: PeerRouting,
   ) {
     super();
     this.level = loggingLevel;
@@ -92,6 +107,18 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
     return this.contexts.get(requestId);
   }
 
+  /**
+   * The first request among `messages` whose id is that of a request still in flight on
+   * this session, if any: the SDK would answer only one of the two.
+   */
+  inFlightIdIn(messages: readonly unknown[]): RequestId | undefined {
+    for (const message of messages) {
+      const id = requestIdIn(message);
+      if (id !== undefined && (this.inFlight.has(id) || this.arriving.has(id))) return id;
+    }
+    return undefined;
+  }
+
   /** Connects the server to the transport, then wraps their callbacks. */
   async connect(server: McpServer): Promise<void> {
     this.sdkServer = server;
@@ -105,7 +132,7 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
     const send = this.transport.send.bind(this.transport);
     this.transport.send = async (message, options) => {
       try {
-        await send(message, options);
+        await send(this.peers ? this.peers.outgoing(message) : message, options);
       } finally {
         if (!('method' in message) && 'id' in message) this.answered(message.id);
       }
@@ -127,6 +154,26 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
    * @returns when the answer is written or the client has gone.
    */
   async handle(req: Request, res: Response, options: HandleOptions): Promise<void> {
+    // Held before the first await, so that a request checked with `inFlightIdIn` in the
+    // same tick sees these before the transport does.
+    const arriving = (Array.isArray(options.body) ? options.body : [options.body])
+      .map(requestIdIn)
+      .filter((id): id is RequestId => id !== undefined && !this.arriving.has(id));
+    for (const id of arriving) this.arriving.add(id);
+    try {
+      await this.serve(req, res, options);
+    } finally {
+      for (const id of arriving) this.arriving.delete(id);
+    }
+  }
+
+  private async serve(req: Request, res: Response, options: HandleOptions): Promise<void> {
+    if (this.peers && req.method === 'POST') {
+      const body = await this.peers.route(options.body, (id) => this.inFlight.has(id));
+      // Answers and cancellations only, all for other instances: taken, as the SDK would.
+      if (body === undefined) return void res.status(202).end();
+      options = { ...options, body };
+    }
     const request = new WebRequest({
       method: req.method,
       url: urlOf(req),
@@ -146,6 +193,36 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
     }
   }
 
+  /** How many of the client's JSON-RPC requests await their answer (streams do not count). */
+  get requestsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Answers every request of the client still awaiting its answer with a JSON-RPC error
+   * (-32000, `message`), on the request's own stream, or in the event store when the
+   * client left that stream: at shutdown, so that clients retry rather than wait out their
+   * timeout. A handler that finishes later cannot answer again.
+   */
+  async failInFlight(message: string): Promise<void> {
+    const error = { code: JsonRpcErrorCode.ServerError, message };
+    // The wrapped `send` counts each request answered, even when sending fails.
+    const send = (id: RequestId) =>
+      this.transport
+        .send({ jsonrpc: '2.0', id, error }, { relatedRequestId: id })
+        .catch(() => undefined);
+    await Promise.all([...this.inFlight].map(send));
+  }
+
+  /**
+   * Hands the transport a message another instance received for this session: the
+   * client's answer to a request sent from here, or a cancellation.
+   */
+  deliver(message: unknown): void {
+    const local = this.peers?.incoming(message as JSONRPCMessage);
+    if (local) this.transport.onmessage?.(local);
+  }
+
   /** Closes the SDK server and transport. */
   async close(): Promise<void> {
     await this.sdkServer?.close();
@@ -153,12 +230,15 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
 
   private async overridesFor(
     req: Request,
-    { protocolVersion }: HandleOptions,
+    { protocolVersion, sessionId }: HandleOptions,
   ): Promise<HeaderOverrides | undefined> {
     let overrides: Record<string, string | undefined> | undefined;
     // Without the header the spec says: use the negotiated version (the SDK would assume 2025-03-26).
     if (protocolVersion !== undefined && req.headers[PROTOCOL_VERSION_HEADER] === undefined) {
       overrides = { [PROTOCOL_VERSION_HEADER]: protocolVersion };
+    }
+    if (sessionId !== undefined && req.headers[SESSION_HEADER] !== sessionId) {
+      overrides = { ...overrides, [SESSION_HEADER]: sessionId };
     }
     if (req.method === 'GET' && !(await this.holdsLastEventId(req))) {
       overrides = { ...overrides, [LAST_EVENT_ID_HEADER]: undefined };

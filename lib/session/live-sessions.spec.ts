@@ -87,4 +87,16 @@ describe('LiveSessions', () => {
     releaseSecond();
     expect(manager.isLive(second.id)).toBe(true);
   });
+
+  it('drains at once when only a stream is open (no request awaits an answer), then closes', async () => {
+    const { manager, live } = await boot();
+    const session = await manager.create(params);
+    manager.acquire(session); // an open GET stream
+    const started = Date.now();
+    await live.drain(10_000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(manager.shuttingDown).toBe(true);
+    expect(manager.isLive(session.id)).toBe(false);
+    expect(session.server.isConnected()).toBe(false);
+  });
 });

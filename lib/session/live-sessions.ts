@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ErrorMessages } from '../errors/json-rpc-error.messages.js';
 import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
 import { MCP_RESOLVED_OPTIONS } from '../mcp.constants.js';
-import type { LoggingLevel, RequestId } from '../sdk/protocol.js';
+import type { SessionRecord } from '../interfaces/session-record.interface.js';
+import type { RequestId } from '../sdk/protocol.js';
 import { DeletedSessions } from './deleted-sessions.js';
 import { LiveSessionCache, type LiveSession } from './live-session.cache.js';
 import type { McpSession } from './mcp-session.js';
@@ -17,6 +19,7 @@ export class LiveSessions implements BeforeApplicationShutdown {
   private readonly logger = new Logger('McpSessionManager');
   private readonly cache: LiveSessionCache;
   private readonly deleted: DeletedSessions;
+  private drainStarted = false;
 
   constructor(
     private readonly records: SessionRecordRepository,
@@ -24,6 +27,11 @@ export class LiveSessions implements BeforeApplicationShutdown {
   ) {
     this.deleted = new DeletedSessions(options.sessionTtlMs);
     this.cache = new LiveSessionCache(options.maxLiveSessions, (session) => this.close(session));
+  }
+
+  /** Whether shutdown has begun (see {@link drain}): new work is refused from then on. */
+  get draining(): boolean {
+    return this.drainStarted;
   }
 
   get size(): number {
@@ -121,9 +129,31 @@ export class LiveSessions implements BeforeApplicationShutdown {
     });
   }
 
+  /**
+   * At shutdown: lets the client requests in flight finish within `graceMs` (no longer
+   * than they take), answers those still running with a JSON-RPC error saying the server
+   * is shutting down, so their clients retry, then closes the live sessions and their
+   * streams. Open GET streams are not waited for.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.drainStarted = true;
+    await this.settled(graceMs);
+    const cutOff = this.values().filter(({ session }) => session.channel.requestsInFlight > 0);
+    if (cutOff.length > 0) {
+      const count = cutOff.reduce((sum, { session }) => sum + session.channel.requestsInFlight, 0);
+      const grace = `shutdownGraceMs (${graceMs} ms)`;
+      this.logger.warn(
+        `Shutting down: ${count} request(s) still running after ${grace} get an error`,
+      );
+      const message = ErrorMessages.shutDownInFlight;
+      await Promise.all(cutOff.map(({ session }) => session.channel.failInFlight(message)));
+    }
+    await this.closeAll();
+  }
+
   /** Closes live sessions (and their open SSE streams) so the HTTP server can stop. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.values().map(({ session }) => this.drop(session)));
+    await this.closeAll();
   }
 
   /**
@@ -139,18 +169,48 @@ export class LiveSessions implements BeforeApplicationShutdown {
       holds.get(id)?.();
       holds.delete(id);
     });
-    channel.on('loggingLevelChanged', (level) => this.saveLoggingLevel(session, level));
+    channel.on('loggingLevelChanged', (loggingLevel) => this.saveChange(session, { loggingLevel }));
+    channel.on('subscriptionsChanged', (subscriptions) =>
+      this.saveChange(session, { subscriptions }),
+    );
   }
 
-  private saveLoggingLevel(session: McpSession, level: LoggingLevel): void {
-    this.records.saveLoggingLevel(session.id, level).then(
+  /** Resolves once no live session has a client request awaiting its answer, or after `ms`. */
+  private settled(ms: number): Promise<void> {
+    const busy = () => this.values().some(({ session }) => session.channel.requestsInFlight > 0);
+    if (!busy()) return Promise.resolve();
+    const channels = this.values().map(({ session }) => session.channel);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        for (const channel of channels) {
+          channel.off('requestAnswered', check).off('closed', check);
+        }
+        resolve();
+      };
+      const check = () => {
+        if (!busy()) done();
+      };
+      const timer = setTimeout(done, ms);
+      for (const channel of channels) channel.on('requestAnswered', check).on('closed', check);
+    });
+  }
+
+  private async closeAll(): Promise<void> {
+    await Promise.all(this.values().map(({ session }) => this.drop(session)));
+  }
+
+  /** Stores what the client changed in the session, on the record as stored now. */
+  private saveChange(
+    session: McpSession,
+    change: Pick<SessionRecord, 'loggingLevel'> | Pick<SessionRecord, 'subscriptions'>,
+  ): void {
+    this.records.saveChange(session.id, change).then(
       (record) => {
         if (record) session.record = record;
       },
       (error: unknown) =>
-        this.logger.warn(
-          `Could not store the logging level of session ${session.id}: ${String(error)}`,
-        ),
+        this.logger.warn(`Could not store a change of session ${session.id}: ${String(error)}`),
     );
   }
 }

@@ -9,6 +9,7 @@ import { MCP_EVENT_STORE } from '../mcp.constants.js';
 import { negotiateProtocolVersion, type InitializeRequest } from '../sdk/protocol.js';
 import { LiveSessions } from './live-sessions.js';
 import type { McpSession } from './mcp-session.js';
+import { SessionBusRelay } from './session-bus.relay.js';
 import { SessionRecordRepository } from './session-record.repository.js';
 import { SessionRestorer, type ResolvedSession } from './session-restorer.js';
 
@@ -29,12 +30,21 @@ export class McpSessionManager {
     private readonly records: SessionRecordRepository,
     private readonly live: LiveSessions,
     private readonly restorer: SessionRestorer,
+    private readonly bus: SessionBusRelay,
     @Inject(MCP_EVENT_STORE) private readonly eventStore: McpEventStore | null,
   ) {}
 
   /** Number of sessions live in this process. */
   get liveCount(): number {
     return this.live.size;
+  }
+
+  /**
+   * Whether shutdown has begun: the requests in flight may finish within
+   * `shutdownGraceMs`, and new work is refused with 503 so that clients go elsewhere.
+   */
+  get shuttingDown(): boolean {
+    return this.live.draining;
   }
 
   isLive(sessionId: string): boolean {
@@ -97,6 +107,7 @@ export class McpSessionManager {
     if (!record || record.principal !== principal) return false;
     await this.records.delete(sessionId);
     await this.live.markDeleted(sessionId);
+    await this.bus.publishDeleted(sessionId);
     // An evicted session keeps its events, since it may be resumed; a terminated one not.
     await this.eventStore?.deleteSession(sessionId);
     return true;

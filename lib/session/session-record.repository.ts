@@ -4,7 +4,7 @@ import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interf
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import type { SessionStore } from '../interfaces/session-store.interface.js';
 import { MCP_RESOLVED_OPTIONS, MCP_SESSION_STORE } from '../mcp.constants.js';
-import type { LoggingLevel } from '../sdk/protocol.js';
+import { within } from '../utils/within.util.js';
 import { parseSessionRecord } from './session-record.schema.js';
 
 /**
@@ -42,18 +42,19 @@ export class SessionRecordRepository {
   }
 
   /**
-   * Stores a new logging level on the record as stored now (another instance may have
-   * re-initialized the session since); a session gone from the store stays gone.
+   * Stores what the client changed in a session (its logging level, its subscriptions)
+   * on the record as stored now (another instance may have re-initialized the session
+   * since); a session gone from the store stays gone.
    *
    * @returns the record stored, or `undefined` when there was none.
    */
-  async saveLoggingLevel(
+  async saveChange(
     sessionId: string,
-    loggingLevel: LoggingLevel,
+    change: Pick<SessionRecord, 'loggingLevel'> | Pick<SessionRecord, 'subscriptions'>,
   ): Promise<SessionRecord | undefined> {
     const stored = await this.load(sessionId);
     if (!stored) return undefined;
-    const record = { ...stored, loggingLevel, updatedAt: Date.now() };
+    const record = { ...stored, ...change, updatedAt: Date.now() };
     await this.save(record);
     return record;
   }
@@ -69,6 +70,11 @@ export class SessionRecordRepository {
    */
   close(): void {
     this.closed = true;
+  }
+
+  /** Whether {@link close} was called: shutdown has begun. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   private validate(value: unknown, sessionId: string): SessionRecord | undefined {
@@ -90,19 +96,10 @@ export class SessionRecordRepository {
 
   private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
     this.ensureOpen(operation);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.options.storeTimeoutMs} ms`)),
-        this.options.storeTimeoutMs,
-      );
-    });
     try {
-      return await Promise.race([work(), timeout]);
+      return await within(this.options.storeTimeoutMs, work());
     } catch (error) {
       throw new SessionStoreUnavailableError(operation, error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -12,6 +12,7 @@ const sessionRecordSchema = z.looseObject({
   protocolVersion: z.string().min(1),
   principal: z.string().optional(),
   loggingLevel: LoggingLevelSchema.optional(),
+  subscriptions: z.array(z.string()).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

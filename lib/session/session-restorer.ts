@@ -84,6 +84,7 @@ export class SessionRestorer {
         initializeParams,
         protocolVersion: negotiateProtocolVersion(initializeParams.protocolVersion),
         loggingLevel: undefined,
+        subscriptions: undefined,
         updatedAt: Date.now(),
       };
       await this.records.save(record);

@@ -1,0 +1,134 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { McpEventStore } from '../interfaces/mcp-event-store.interface.js';
+import type { RedisConnection } from './redis-connection.js';
+import { RedisEventIds, type RedisEventId } from './redis-event.ids.js';
+
+/** Bounds and key names of a {@link RedisEventStore}. */
+export interface RedisEventStoreOptions {
+  /** Prefix of the keys it writes. Default: `mcp:`. */
+  keyPrefix?: string;
+  /** Events kept per session and instance, approximately (Redis trims whole nodes). Default: 1000. */
+  maxEventsPerSession?: number;
+  /** A session's events expire this long after its last event. Default: 30 minutes. */
+  ttlMs?: number;
+  /** This instance's id among the instances of the server. */
+  instanceId: string;
+}
+
+/** A priming event carries no message; it is a cursor, never replayed. */
+const PRIMING_JSON = '{}';
+const REPLAY_BATCH = 500;
+
+/**
+ * Keeps SSE events in Redis, so a client can resume a stream on any instance. Each
+ * instance writes a session's events to a Redis Stream of its own,
+ * `<prefix>events:{<sessionId>}:<instanceId>` (the hash tag keeps a session's keys on one
+ * Redis Cluster slot), and lists it in `<prefix>events:{<sessionId>}`, so that the
+ * session's events can be deleted with it. Each entry holds the SSE stream id and the
+ * message; the event id names the instance and the entry.
+ *
+ * Writes do not hold the request: an event id is made here, and its `XADD` (bounded by
+ * `MAXLEN ~`, with the key's TTL refreshed) is pipelined on the connection while the
+ * event goes out. Commands on one connection run in order, so a replay this instance
+ * asks for later sees every event it stored before. While Redis is down, events go out
+ * unkept.
+ */
+export class RedisEventStore implements McpEventStore {
+  private readonly prefix: string;
+  private readonly maxEvents: number;
+  private readonly ttlMs: number;
+  private readonly ids: RedisEventIds;
+  /** Sessions whose key of this instance is listed already (a bounded memo). */
+  private readonly listed = new Set<string>();
+
+  constructor(
+    private readonly redis: RedisConnection,
+    options: RedisEventStoreOptions,
+  ) {
+    this.prefix = options.keyPrefix ?? 'mcp:';
+    this.maxEvents = options.maxEventsPerSession ?? 1000;
+    this.ttlMs = options.ttlMs ?? 30 * 60 * 1000;
+    this.ids = new RedisEventIds(options.instanceId);
+  }
+
+  /** The key of the list of a session's event keys. */
+  keysOf(sessionId: string): string {
+    return `${this.prefix}events:{${sessionId}}`;
+  }
+
+  /** The key of a session's events written by one instance. */
+  keyOf(sessionId: string, instanceId: string): string {
+    return `${this.keysOf(sessionId)}:${instanceId}`;
+  }
+
+  async storeEvent(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string> {
+    const id = this.ids.next();
+    const key = this.keyOf(sessionId, id.instanceId);
+    const list = this.listed.has(sessionId) ? undefined : this.keysOf(sessionId);
+    const fields = { s: streamId, m: JSON.stringify(message) };
+    const trim = { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.maxEvents } as const;
+    const write = this.redis.call('storeEvent', (client) => {
+      const multi = client.multi().xAdd(key, id.entryId, fields, { TRIM: trim });
+      if (list) multi.sAdd(this.keysOf(sessionId), key);
+      return multi.pExpire(key, this.ttlMs).pExpire(this.keysOf(sessionId), this.ttlMs).exec();
+    });
+    if (list) this.remember(sessionId);
+    // RedisConnection logs an outage; the event still goes out, unkept.
+    write.catch(() => (list ? this.listed.delete(sessionId) : undefined));
+    return id.eventId;
+  }
+
+  async getStreamIdForEventId(sessionId: string, eventId: string): Promise<string | undefined> {
+    const id = this.ids.parse(eventId);
+    if (!id) return undefined;
+    return (await this.entry(sessionId, id))?.message.s;
+  }
+
+  async replayEventsAfter(
+    sessionId: string,
+    lastEventId: string,
+    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
+  ): Promise<string | undefined> {
+    const last = this.ids.parse(lastEventId);
+    const streamId = last && (await this.entry(sessionId, last))?.message.s;
+    if (!last || streamId === undefined) return undefined;
+    const key = this.keyOf(sessionId, last.instanceId);
+    for (let after = last.entryId; ;) {
+      const entries = await this.redis.call('replayEventsAfter', (client) =>
+        client.xRange(key, `(${after}`, '+', { COUNT: REPLAY_BATCH }),
+      );
+      for (const { id, message } of entries) {
+        if (message.s === streamId && message.m !== PRIMING_JSON) {
+          await send(
+            this.ids.eventId(last.instanceId, id),
+            JSON.parse(message.m) as JSONRPCMessage,
+          );
+        }
+      }
+      if (entries.length < REPLAY_BATCH) return streamId;
+      after = entries[entries.length - 1].id;
+    }
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const list = this.keysOf(sessionId);
+    await this.redis.call('deleteSession', async (client) => {
+      const keys = await client.sMembers(list);
+      await client.del([...keys, list]);
+    });
+    this.listed.delete(sessionId);
+  }
+
+  private entry(sessionId: string, id: RedisEventId) {
+    const key = this.keyOf(sessionId, id.instanceId);
+    return this.redis
+      .call('getStreamIdForEventId', (client) => client.xRange(key, id.entryId, id.entryId))
+      .then(([entry]) => entry);
+  }
+
+  /** Remembers a listed session; the memo forgets the oldest past 10,000 sessions. */
+  private remember(sessionId: string): void {
+    this.listed.add(sessionId);
+    if (this.listed.size > 10_000) this.listed.delete(this.listed.values().next().value!);
+  }
+}
