@@ -11,7 +11,11 @@ export type ServerKind = 'module' | 'sdk-express' | 'mcp-nest' | 'ceiling';
  * `redis`: the bench's own store straight on `@keyv/redis`. `cache-manager-redis`: the
  * README's setup, `CacheManagerSessionStore` on `@nestjs/cache-manager` and `@keyv/redis`.
  */
-export type StoreKind = 'memory' | 'redis' | 'cache-manager-redis';
+/**
+ * The module's session store; `redis-bus` is the `redis` store with the `redis` option
+ * too (SSE events kept in Redis, the bus between instances).
+ */
+export type StoreKind = 'memory' | 'redis' | 'redis-bus' | 'cache-manager-redis';
 
 /** How the parent asks a child process to start a server. */
 export interface ServerConfig {

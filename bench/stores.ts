@@ -1,4 +1,5 @@
 import { createKeyv } from '@keyv/redis';
+import { createClient as createRedisClient } from '@redis/client';
 import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
 import type { DynamicModule } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
@@ -104,6 +105,18 @@ export class KeyvRedisSessionStore implements SessionStore {
 }
 
 export const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** How many commands the Redis server has processed since it started (`INFO stats`). */
+export async function redisCommandsProcessed(): Promise<number> {
+  const client = createRedisClient({ url: redisUrl() });
+  await client.connect();
+  try {
+    const stats = await client.info('stats');
+    return Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? NaN);
+  } finally {
+    await client.close();
+  }
+}
 
 /**
  * The README's setup ("Run several instances on Redis"): the app's cache on

@@ -34,6 +34,7 @@ function warmTable(warm: WarmRow[]): string[] {
     'errors',
     'non-2xx',
     'store trips/req',
+    'Redis cmds/req',
     'server CPU µs/req',
   ];
   const rows = warm.map((r) => [
@@ -48,6 +49,7 @@ function warmTable(warm: WarmRow[]): string[] {
     String(r.errors),
     String(r.non2xx),
     r.storeRoundTripsPerRequest === undefined ? '-' : r.storeRoundTripsPerRequest.toFixed(5),
+    r.redisCommandsPerRequest === undefined ? '-' : r.redisCommandsPerRequest.toFixed(2),
     r.cpuUsPerRequest.toFixed(0),
   ]);
   const title = `Warm tools/call (${SETTINGS.warm.sessions} sessions, ${SETTINGS.warm.connections} connections)`;

@@ -58,6 +58,19 @@ function warmThroughput(warm: WarmRow[] | undefined): TargetCheck[] {
   return checks;
 }
 
+/** Warm tools/call with the Redis event store (and bus) at least 0.8x the in-memory one. */
+function redisEventStore(warm: WarmRow[] | undefined): TargetCheck {
+  const rps = (store: string) =>
+    warm?.find((r) => r.server === 'module' && r.mode === 'sse' && r.store === store)?.rps;
+  const bus = rps('redis-bus');
+  const memory = rps('redis');
+  return {
+    target: 'warm sse with the Redis event store (redis option) >= 0.8x the in-memory event store',
+    measured: bus && memory ? `${ratio(bus, memory)}x` : 'not measured',
+    met: bus && memory ? bus / memory >= 0.8 : null,
+  };
+}
+
 /** Restore adds at most 1 ms at p50 over warm, on `store`'s row whose JIT also ran restores. */
 function restoreCost(
   restore: RestoreRow[] | undefined,
@@ -219,6 +232,7 @@ function manySessions(inputs: TargetInputs): TargetCheck[] {
 export function evaluateTargets(inputs: TargetInputs): TargetCheck[] {
   return [
     ...warmThroughput(inputs.warm),
+    redisEventStore(inputs.warm),
     restoreCost(
       inputs.restore,
       'redis',

@@ -12,13 +12,16 @@ import {
   type StoreCounts,
 } from '../common.js';
 import { KIND_LABEL, SETTINGS, log, profileArgs, redisNamespace } from '../settings.js';
+import { redisCommandsProcessed } from '../stores.js';
 import { createSessions, measure, median, type LoadSummary, type Skipped } from './shared.js';
 
-type Store = 'memory' | 'redis';
+type Store = 'memory' | 'redis' | 'redis-bus';
 
 /** The measured part of one round on one server. */
 export type WarmRound = LoadSummary & {
   trips?: number;
+  /** Commands Redis processed during the round (rows on Redis only). */
+  redisCommands?: number;
   counts?: StoreCounts;
   cpuMicrosPerRequest: number;
 };
@@ -32,6 +35,8 @@ export interface WarmRow extends LoadSummary {
   /** (a) on Nest's own `ExpressAdapter`, for comparison with its default `McpExpressAdapter`. */
   nestExpressAdapter?: boolean;
   storeRoundTripsPerRequest?: number;
+  /** Commands Redis processed per request, whoever sent them (rows on Redis only). */
+  redisCommandsPerRequest?: number;
   cpuUsPerRequest: number;
   rounds: WarmRound[];
 }
@@ -115,7 +120,8 @@ async function startWarmTarget(...[kind, json, store, nestExpressAdapter]: WarmP
 
 /**
  * Every server in both modes, (a) once more on Nest's own ExpressAdapter (in both modes),
- * and once more with the Redis store.
+ * once more with the Redis store, and once more with the Redis store and the `redis`
+ * option (SSE events in Redis).
  */
 function warmPlan(): WarmPlanItem[] {
   const plan: WarmPlanItem[] = [];
@@ -126,6 +132,8 @@ function warmPlan(): WarmPlanItem[] {
     plan.push(['module', json, 'memory', true]);
   }
   plan.push(['module', false, 'redis']);
+  // The Redis event store and bus against the in-memory event store, same session store.
+  plan.push(['module', false, 'redis-bus']);
   return plan;
 }
 
@@ -153,17 +161,20 @@ async function warmRound(target: WarmTarget): Promise<void> {
       : { ...load, duration: s.warmupSeconds },
   );
   await server.storeCounts(true);
+  const onRedis = target.store?.startsWith('redis') ?? false;
+  const commandsBefore = onRedis ? await redisCommandsProcessed() : 0;
   const cpuBefore = await server.cpuMicros();
   const summary = await measure(
     'amount' in s ? { ...load, amount: s.amount } : { ...load, duration: s.seconds },
   );
   const cpuAfter = await server.cpuMicros();
+  const redisCommands = onRedis ? (await redisCommandsProcessed()) - commandsBefore : undefined;
   const counts = await server.storeCounts(false);
   const trips = counts ? counts.load + counts.loadMany + counts.save + counts.delete : undefined;
   const cpuMicrosPerRequest = (cpuAfter - cpuBefore) / Math.max(1, summary.requests);
-  target.runs.push({ ...summary, trips, counts, cpuMicrosPerRequest });
+  target.runs.push({ ...summary, trips, redisCommands, counts, cpuMicrosPerRequest });
   log(
-    `warm ${targetName(target.kind, target.json, target.store, target.nestExpressAdapter)}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, errors ${summary.errors}, non2xx ${summary.non2xx}${trips === undefined ? '' : `, store trips ${trips}`}, server CPU ${cpuMicrosPerRequest.toFixed(0)} µs/req`,
+    `warm ${targetName(target.kind, target.json, target.store, target.nestExpressAdapter)}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, errors ${summary.errors}, non2xx ${summary.non2xx}${trips === undefined ? '' : `, store trips ${trips}`}${redisCommands === undefined ? '' : `, Redis commands ${redisCommands}`}, server CPU ${cpuMicrosPerRequest.toFixed(0)} µs/req`,
   );
 }
 
@@ -185,6 +196,9 @@ function toRow(t: WarmTarget): WarmRow {
     errors: t.runs.reduce((sum, r) => sum + r.errors, 0),
     non2xx: t.runs.reduce((sum, r) => sum + r.non2xx, 0),
     storeRoundTripsPerRequest: trips === undefined ? undefined : trips / Math.max(1, requests),
+    redisCommandsPerRequest: t.runs.every((r) => r.redisCommands !== undefined)
+      ? t.runs.reduce((sum, r) => sum + (r.redisCommands ?? 0), 0) / Math.max(1, requests)
+      : undefined,
     cpuUsPerRequest: median(t.runs.map((r) => r.cpuMicrosPerRequest)),
     rounds: t.runs,
   };

@@ -74,9 +74,10 @@ function moduleSetup(config: ServerConfig): {
     return { imports, store: () => counted! };
   }
   const inner =
-    config.store === 'redis'
+    config.store === 'redis' || config.store === 'redis-bus'
       ? new KeyvRedisSessionStore(redisUrl(), namespace)
       : new InMemorySessionStore();
+  if (config.store === 'redis-bus') options.redis = { url: redisUrl(), keyPrefix: `${namespace}:` };
   const counted = new CountingStore(inner);
   const imports = [McpModule.forRoot({ ...options, sessionStore: counted }) as DynamicModule];
   return { imports, store: () => counted };

@@ -68,9 +68,12 @@ export class RedisEventStore implements McpEventStore {
     const fields = { s: streamId, m: JSON.stringify(message) };
     const trim = { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.maxEvents } as const;
     const write = this.redis.call('storeEvent', (client) => {
-      const multi = client.multi().xAdd(key, id.entryId, fields, { TRIM: trim });
-      if (list) multi.sAdd(this.keysOf(sessionId), key);
-      return multi.pExpire(key, this.ttlMs).pExpire(this.keysOf(sessionId), this.ttlMs).exec();
+      const pipeline = client.multi().xAdd(key, id.entryId, fields, { TRIM: trim });
+      if (list) pipeline.sAdd(this.keysOf(sessionId), key);
+      return pipeline
+        .pExpire(key, this.ttlMs)
+        .pExpire(this.keysOf(sessionId), this.ttlMs)
+        .execAsPipeline();
     });
     if (list) this.remember(sessionId);
     // RedisConnection logs an outage; the event still goes out, unkept.
