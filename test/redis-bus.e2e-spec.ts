@@ -85,6 +85,44 @@ describeWithRedis('Redis as the bus between instances', () => {
     ]);
   });
 
+  it('goes on, on another instance, with what the running tool sends after the stream moved', async () => {
+    const {
+      apps: [a, b],
+    } = await instances(2);
+    const client = await new RawMcpClient(a.url).connect();
+    const abort = new AbortController();
+    const { response } = await client.request(
+      'tools/call',
+      { name: 'slow', arguments: { n: 8, ms: 100 }, _meta: { progressToken: 'p' } },
+      abort.signal,
+    );
+    const stream = new SseReader(response);
+    const seen = [await stream.next(), await stream.next(), await stream.next()];
+    expect(contentOf(seen as never)).toEqual(['progress 1', 'progress 2']);
+    abort.abort(); // cut after 3 events, while the countdown goes on on A
+    await stream.cancel();
+
+    const onB = new RawMcpClient(b.url);
+    onB.sessionId = client.sessionId;
+    const started = Date.now();
+    const resumed = await onB.get(seen[2]!.id);
+    expect(resumed.status).toBe(200);
+    const events = await new SseReader(resumed).drain(3000);
+    // Progress 3 may have been kept before the GET; the rest came while B followed.
+    expect(contentOf(events)).toEqual([
+      'progress 3',
+      'progress 4',
+      'progress 5',
+      'progress 6',
+      'progress 7',
+      'progress 8',
+      'result done after 8',
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    // The stream ended with the result, well before the reader's 3 s of silence.
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
   /** A connection of the test's own, to look at what the module wrote. */
   const redisClient = async () => {
     const redis = createClient({ url: REDIS_URL });
@@ -201,7 +239,7 @@ describeWithRedis('Redis as the bus between instances', () => {
     expect(Date.now() - closing).toBeLessThan(3000);
   });
 
-  it('keeps answering while Redis is down (events not kept), and keeps events again once it is back', async () => {
+  it('keeps answering while Redis is down (events not kept, a resumption 503), and keeps events again once it is back', async () => {
     const redis = await new RedisServer(await freePort()).start();
     servers.push(redis);
     const logger = new RecordingLogger();
@@ -220,6 +258,11 @@ describeWithRedis('Redis as the bus between instances', () => {
 
     await redis.stop();
     await sleep(200);
+    // Resuming a stream needs Redis: 503, with Retry-After, and a JSON-RPC error.
+    const resume = await client.get('AAAAAAAA~1-0');
+    expect(resume.status).toBe(503);
+    expect(resume.headers.get('retry-after')).toBe('5');
+    expect(await resume.json()).toMatchObject({ error: { code: -32000 } });
     // Live work goes on: the answer comes, only it cannot be replayed.
     expect(contentOf(await callSlow())).toEqual([
       'progress 1',

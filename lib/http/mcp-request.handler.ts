@@ -145,12 +145,15 @@ export class McpRequestHandler {
   ): Promise<void> {
     const release = this.sessions.acquire(session);
     try {
-      await session.channel.handle(req, res, {
-        ...options,
-        body,
-        context: { request: req, sessionId: session.id, restore },
-        sseAsJson: this.options.enableJsonResponse && req.method === 'POST',
-      });
+      // A shared event store may be needed (a stream resumed); its outage is a 503 too.
+      await this.withStore(requestIdOf(body), () =>
+        session.channel.handle(req, res, {
+          ...options,
+          body,
+          context: { request: req, sessionId: session.id, restore },
+          sseAsJson: this.options.enableJsonResponse && req.method === 'POST',
+        }),
+      );
     } finally {
       release();
     }

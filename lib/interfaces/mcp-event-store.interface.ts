@@ -31,4 +31,18 @@ export interface McpEventStore {
   ): Promise<string | undefined>;
   /** Forgets every event of a session (called when the session is terminated). */
   deleteSession(sessionId: string): Promise<void>;
+  /**
+   * Optional, for stores shared by instances: sends what `lastEventId`'s stream kept after
+   * it, then what the instance producing that stream goes on adding, until the stream's
+   * answer has been sent or `signal` aborts.
+   *
+   * @returns false, having sent nothing, when it does not follow that stream (the event
+   * is unknown, or this instance produces the stream: the SDK serves it then).
+   */
+  followStream?(
+    sessionId: string,
+    lastEventId: string,
+    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<boolean>;
 }

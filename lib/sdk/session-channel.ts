@@ -10,12 +10,14 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { JsonRpcErrorCode } from '../errors/json-rpc-error.body.js';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import { requestIdIn } from '../utils/json-rpc-id.util.js';
 import { replayInitialize } from './initialize-replay.js';
 import { McpHttpContexts, type McpHttpContext } from './mcp-http-context.js';
 import type { PeerRouting } from './peer-routing.js';
 import type { SessionEventStore } from './session-event.store.js';
+import { serveFollowedStream } from './followed-stream.js';
 import { WebRequest, type HeaderOverrides } from './web-request.js';
 import { writeWebResponse } from './web-response.writer.js';
 
@@ -168,6 +170,9 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   }
 
   private async serve(req: Request, res: Response, options: HandleOptions): Promise<void> {
+    if (req.method === 'GET' && this.events) {
+      if (await serveFollowedStream(this.events, this.transport.sessionId, req, res)) return;
+    }
     if (this.peers && req.method === 'POST') {
       const body = await this.peers.route(options.body, (id) => this.inFlight.has(id));
       // Answers and cancellations only, all for other instances: taken, as the SDK would.
@@ -255,8 +260,12 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   private async holdsLastEventId(req: Request): Promise<boolean> {
     const lastEventId = req.headers[LAST_EVENT_ID_HEADER];
     if (typeof lastEventId !== 'string' || !this.events) return true;
-    // A store that fails here fails again in the SDK, which answers for it.
-    const known = await this.events.getStreamIdForEventId(lastEventId).catch(() => true);
+    // A store that is down is a 503; one that fails otherwise fails again in the SDK,
+    // which answers for it.
+    const known = await this.events.getStreamIdForEventId(lastEventId).catch((error) => {
+      if (error instanceof SessionStoreUnavailableError) throw error;
+      return true;
+    });
     return Boolean(known);
   }
 

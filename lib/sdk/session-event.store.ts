@@ -58,6 +58,21 @@ export class SessionEventStore implements EventStore {
     return streamId ?? '';
   }
 
+  /**
+   * Sends what the store keeps of `lastEventId`'s stream and what another instance goes on
+   * adding to it (see `McpEventStore.followStream`).
+   *
+   * @returns false, having sent nothing, when the store does not follow that stream.
+   */
+  async followStream(
+    lastEventId: string,
+    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (!this.store.followStream) return false;
+    return this.store.followStream(this.sessionId, lastEventId, send, signal);
+  }
+
   /** Runs `work` with event storage switched off. */
   async muteDuring<T>(work: () => Promise<T>): Promise<T> {
     this.muted++;

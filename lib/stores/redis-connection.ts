@@ -79,6 +79,24 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * A connection of its own for blocking reads (`XREAD BLOCK`), which would hold every
+   * other command of a shared one; the caller destroys it when done.
+   *
+   * @throws SessionStoreUnavailableError when Redis does not answer in time.
+   */
+  async blockingReader(): Promise<RedisClient> {
+    const reader = this.commands.duplicate();
+    reader.on('error', () => undefined); // the command connection logs outages
+    try {
+      await within(this.options.timeoutMs, reader.connect());
+      return reader;
+    } catch (error) {
+      reader.destroy();
+      throw new SessionStoreUnavailableError('blockingReader', error);
+    }
+  }
+
   /** Calls `listener` with each message published on `channel` (on any instance). */
   async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
     if (!this.subscriber) {

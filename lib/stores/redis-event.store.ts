@@ -18,6 +18,12 @@ export interface RedisEventStoreOptions {
 /** A priming event carries no message; it is a cursor, never replayed. */
 const PRIMING_JSON = '{}';
 const REPLAY_BATCH = 500;
+/** The SDK's name of every session's standalone GET stream, which no request ends. */
+const STANDALONE_STREAM = '_GET_stream';
+/** How long one blocking read waits before the signal is looked at again. */
+const FOLLOW_BLOCK_MS = 1000;
+
+const isResponse = (message: JSONRPCMessage) => !('method' in message) && 'id' in message;
 
 /**
  * Keeps SSE events in Redis, so a client can resume a stream on any instance. Each
@@ -38,6 +44,7 @@ export class RedisEventStore implements McpEventStore {
   private readonly maxEvents: number;
   private readonly ttlMs: number;
   private readonly ids: RedisEventIds;
+  private readonly instanceId: string;
   /** Sessions whose key of this instance is listed already (a bounded memo). */
   private readonly listed = new Set<string>();
 
@@ -49,6 +56,7 @@ export class RedisEventStore implements McpEventStore {
     this.maxEvents = options.maxEventsPerSession ?? 1000;
     this.ttlMs = options.ttlMs ?? 30 * 60 * 1000;
     this.ids = new RedisEventIds(options.instanceId);
+    this.instanceId = options.instanceId;
   }
 
   /** The key of the list of a session's event keys. */
@@ -111,6 +119,50 @@ export class RedisEventStore implements McpEventStore {
       if (entries.length < REPLAY_BATCH) return streamId;
       after = entries[entries.length - 1].id;
     }
+  }
+
+  /**
+   * Follows a stream another instance produces: replays what it kept after `lastEventId`,
+   * then reads on (`XREAD BLOCK`, on a connection of its own) until the stream's answer
+   * has been sent: its first JSON-RPC response, since a request goes alone in its POST
+   * from protocol 2025-06-18 on. Streams of this instance, and standalone GET streams,
+   * are left to the SDK.
+   */
+  async followStream(
+    sessionId: string,
+    lastEventId: string,
+    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const last = this.ids.parse(lastEventId);
+    if (!last || last.instanceId === this.instanceId) return false;
+    const streamId = (await this.entry(sessionId, last))?.message.s;
+    if (streamId === undefined || streamId === STANDALONE_STREAM) return false;
+    const key = this.keyOf(sessionId, last.instanceId);
+    const reader = await this.redis.blockingReader();
+    const stop = () => reader.destroy();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for (let after = last.entryId; !signal.aborted;) {
+        const read = await reader.xRead(
+          { key, id: after },
+          { BLOCK: FOLLOW_BLOCK_MS, COUNT: REPLAY_BATCH },
+        );
+        for (const { id, message } of read?.[0]?.messages ?? []) {
+          after = id;
+          if (message.s !== streamId || message.m === PRIMING_JSON) continue;
+          const sent = JSON.parse(message.m) as JSONRPCMessage;
+          await send(this.ids.eventId(last.instanceId, id), sent);
+          if (isResponse(sent)) return true;
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    } finally {
+      signal.removeEventListener('abort', stop);
+      if (reader.isOpen) reader.destroy();
+    }
+    return true;
   }
 
   async deleteSession(sessionId: string): Promise<void> {
