@@ -55,5 +55,5 @@ export class InstanceRequestIds {
 }
 
 /** A response or error sent by the client: no method, an id. */
-const isAnswer = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } =>
+export const isAnswer = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } =>
   typeof message === 'object' && message !== null && !('method' in message) && 'id' in message;

@@ -34,10 +34,10 @@ describe('PeerRouting', () => {
     const mine = { jsonrpc: '2.0', id: 'AAAAAAAA.4', result: { action: 'accept' } };
     const theirs = { jsonrpc: '2.0', id: 'BBBBBBBB.1', result: {} };
     const request = { jsonrpc: '2.0', id: 'AAAAAAAA.9', method: 'tools/call' };
-    const rest = await peers.route([mine, theirs, request], () => false);
+    const rest = peers.route([mine, theirs, request], () => false);
     expect(rest).toEqual([{ ...mine, id: 4 }, request]); // a client's request id is its own
     expect(forwarded).toEqual([{ instanceId: 'BBBBBBBB', message: theirs }]);
-    expect(await peers.route(theirs, () => false)).toBeUndefined();
+    expect(peers.route(theirs, () => false)).toBeUndefined();
   });
 
   it('sends a cancellation of a request not running here to every instance, and keeps it', async () => {
@@ -47,10 +47,17 @@ describe('PeerRouting', () => {
       method: 'notifications/cancelled',
       params: { requestId },
     });
-    expect(await peers.route(cancel(1), (id) => id === 1)).toEqual(cancel(1));
+    expect(peers.route(cancel(1), (id) => id === 1)).toEqual(cancel(1));
     expect(forwarded).toEqual([]);
-    expect(await peers.route(cancel(2), (id) => id === 1)).toEqual(cancel(2));
+    expect(peers.route(cancel(2), (id) => id === 1)).toEqual(cancel(2));
     expect(forwarded).toEqual([{ message: cancel(2) }]);
+  });
+
+  it('passes a body with nothing to hand over through as it is', () => {
+    const { peers, forwarded } = routing('AAAAAAAA');
+    const request = { jsonrpc: '2.0', id: 1, method: 'tools/call' };
+    expect(peers.route(request, () => false)).toBe(request);
+    expect(forwarded).toEqual([]);
   });
 
   it('hands over what another instance sent it with the SDK id', () => {

@@ -1,7 +1,7 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { InstanceRequestIds, type ForeignMessage } from './instance-request-ids.js';
+import { InstanceRequestIds, isAnswer, type ForeignMessage } from './instance-request-ids.js';
 
-/** Hands a message of this session to another instance (one, or every one). */
+/** Hands a message of this session to another instance (one, or every one); never rejects. */
 export type ForwardToPeers = (foreign: ForeignMessage) => Promise<void>;
 
 const isCancellation = (message: JSONRPCMessage): boolean =>
@@ -37,20 +37,23 @@ export class PeerRouting {
   }
 
   /**
-   * Sends away what of a POST body belongs to other instances, and returns the rest for
-   * this instance's transport (`undefined` when nothing is left).
+   * Hands what of a POST body belongs to other instances to them (without waiting: the
+   * forwarder logs what it could not hand over), and returns the rest for this instance's
+   * transport (`undefined` when nothing is left).
    *
    * @param runsHere whether a request of the client is in flight on this instance.
    */
-  async route(body: unknown, runsHere: (id: RequestId) => boolean): Promise<unknown> {
+  route(body: unknown, runsHere: (id: RequestId) => boolean): unknown {
     const batch = Array.isArray(body);
     const messages = (batch ? body : [body]) as JSONRPCMessage[];
+    // Requests and most notifications: nothing to hand over, nothing to rewrite.
+    if (!messages.some((m) => isAnswer(m) || isCancellation(m))) return body;
     const { own, foreign } = this.ids.sort(messages);
     for (const message of own) {
       const id = isCancellation(message) ? cancelledId(message) : undefined;
       if (id !== undefined && !runsHere(id)) foreign.push({ message });
     }
-    await Promise.all(foreign.map((message) => this.forward(message)));
+    for (const message of foreign) void this.forward(message);
     if (own.length === 0) return undefined;
     return batch ? own : own[0];
   }

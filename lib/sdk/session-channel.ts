@@ -174,7 +174,7 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
       if (await serveFollowedStream(this.events, this.transport.sessionId, req, res)) return;
     }
     if (this.peers && req.method === 'POST') {
-      const body = await this.peers.route(options.body, (id) => this.inFlight.has(id));
+      const body = this.peers.route(options.body, (id) => this.inFlight.has(id));
       // Answers and cancellations only, all for other instances: taken, as the SDK would.
       if (body === undefined) return void res.status(202).end();
       options = { ...options, body };

@@ -80,6 +80,21 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * Sends one command (or one pipeline) without a time bound, for writes that nothing
+   * waits on: it fails at once while Redis is down, and with the connection if it drops.
+   *
+   * @throws SessionStoreUnavailableError (the promise rejects) when it fails.
+   */
+  async send<T>(operation: string, work: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (!this.commands.isReady) {
+      throw new SessionStoreUnavailableError(operation, new Error('Redis is not connected'));
+    }
+    return work(this.commands).catch((error: unknown) => {
+      throw new SessionStoreUnavailableError(operation, error);
+    });
+  }
+
+  /**
    * A connection of its own for blocking reads (`XREAD BLOCK`), which would hold every
    * other command of a shared one; the caller destroys it when done.
    *

@@ -34,8 +34,9 @@ const isResponse = (message: JSONRPCMessage) => !('method' in message) && 'id' i
  * message; the event id names the instance and the entry.
  *
  * Writes do not hold the request: an event id is made here, and its `XADD` (bounded by
- * `MAXLEN ~`, with the key's TTL refreshed) is pipelined on the connection while the
- * event goes out. Commands on one connection run in order, so a replay this instance
+ * `MAXLEN ~`) goes out on the connection while the event goes out; the keys' TTLs are
+ * refreshed with it once per quarter of the TTL, so they expire between 3/4 of the TTL
+ * and the TTL after the last event. Commands on one connection run in order, so a replay this instance
  * asks for later sees every event it stored before. While Redis is down, events go out
  * unkept.
  */
@@ -45,8 +46,8 @@ export class RedisEventStore implements McpEventStore {
   private readonly ttlMs: number;
   private readonly ids: RedisEventIds;
   private readonly instanceId: string;
-  /** Sessions whose key of this instance is listed already (a bounded memo). */
-  private readonly listed = new Set<string>();
+  /** When each session's keys had their TTL refreshed by this instance (a bounded memo). */
+  private readonly refreshedAt = new Map<string, number>();
 
   constructor(
     private readonly redis: RedisConnection,
@@ -72,20 +73,25 @@ export class RedisEventStore implements McpEventStore {
   async storeEvent(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string> {
     const id = this.ids.next();
     const key = this.keyOf(sessionId, id.instanceId);
-    const list = this.listed.has(sessionId) ? undefined : this.keysOf(sessionId);
     const fields = { s: streamId, m: JSON.stringify(message) };
     const trim = { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.maxEvents } as const;
-    const write = this.redis.call('storeEvent', (client) => {
-      const pipeline = client.multi().xAdd(key, id.entryId, fields, { TRIM: trim });
-      if (list) pipeline.sAdd(this.keysOf(sessionId), key);
-      return pipeline
+    const now = Date.now();
+    // The keys' TTLs are refreshed (and the key listed) once per quarter TTL, not per event.
+    const refresh = now - (this.refreshedAt.get(sessionId) ?? 0) > this.ttlMs / 4;
+    const write = this.redis.send<unknown>('storeEvent', (client) => {
+      if (!refresh) return client.xAdd(key, id.entryId, fields, { TRIM: trim });
+      const list = this.keysOf(sessionId);
+      return client
+        .multi()
+        .xAdd(key, id.entryId, fields, { TRIM: trim })
+        .sAdd(list, key)
         .pExpire(key, this.ttlMs)
-        .pExpire(this.keysOf(sessionId), this.ttlMs)
+        .pExpire(list, this.ttlMs)
         .execAsPipeline();
     });
-    if (list) this.remember(sessionId);
+    if (refresh) this.refreshed(sessionId, now);
     // RedisConnection logs an outage; the event still goes out, unkept.
-    write.catch(() => (list ? this.listed.delete(sessionId) : undefined));
+    write.catch(() => (refresh ? this.refreshedAt.delete(sessionId) : undefined));
     return id.eventId;
   }
 
@@ -171,7 +177,7 @@ export class RedisEventStore implements McpEventStore {
       const keys = await client.sMembers(list);
       await client.del([...keys, list]);
     });
-    this.listed.delete(sessionId);
+    this.refreshedAt.delete(sessionId);
   }
 
   private entry(sessionId: string, id: RedisEventId) {
@@ -181,9 +187,12 @@ export class RedisEventStore implements McpEventStore {
       .then(([entry]) => entry);
   }
 
-  /** Remembers a listed session; the memo forgets the oldest past 10,000 sessions. */
-  private remember(sessionId: string): void {
-    this.listed.add(sessionId);
-    if (this.listed.size > 10_000) this.listed.delete(this.listed.values().next().value!);
+  /** Remembers a refresh; the memo forgets the oldest past 10,000 sessions. */
+  private refreshed(sessionId: string, at: number): void {
+    this.refreshedAt.delete(sessionId);
+    this.refreshedAt.set(sessionId, at);
+    if (this.refreshedAt.size > 10_000) {
+      this.refreshedAt.delete(this.refreshedAt.keys().next().value!);
+    }
   }
 }
