@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { McpExpressAdapter } from '../lib/index.js';
 import { AppModule } from './app.module.js';
+import { mcpCors } from './mcp-cors.options.js';
 
 /** `CORS_ORIGIN`: comma-separated web origins whose pages may call the endpoint. */
 function corsOrigins(): string[] {
@@ -19,18 +20,7 @@ async function bootstrap(): Promise<void> {
   if (origins.length > 0) {
     // The README's "Browser clients" recipe. The module's Origin check must allow these
     // origins too: on loopback, as the sample listens by default, it allows any loopback one.
-    app.enableCors({
-      origin: origins,
-      methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: [
-        'Content-Type',
-        'Authorization',
-        'Mcp-Session-Id',
-        'Mcp-Protocol-Version',
-        'Last-Event-ID',
-      ],
-      exposedHeaders: ['Mcp-Session-Id'],
-    });
+    app.enableCors(mcpCors(origins));
   }
   const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000);

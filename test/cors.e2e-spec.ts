@@ -7,23 +7,13 @@ import { McpExpressAdapter, McpModule, type McpModuleOptions } from '../lib/inde
 import { callTool, initializeRequest, post, sendInitialized } from './fixtures/mcp-http.js';
 import { createTestApp } from './fixtures/test-app.js';
 import { CallCounter, TestTools } from './fixtures/test-tools.provider.js';
+import { mcpCors } from '../sample/mcp-cors.options.js';
 
 /** The web app's origin: another loopback port, which the default Origin check allows. */
 const PAGE = 'http://localhost:5173';
 
-/** The README's "Browser clients" recipe. */
-const MCP_CORS: Parameters<INestApplication['enableCors']>[0] = {
-  origin: [PAGE],
-  methods: ['GET', 'POST', 'DELETE'],
-  allowedHeaders: [
-    'Content-Type',
-    'Authorization',
-    'Mcp-Session-Id',
-    'Mcp-Protocol-Version',
-    'Last-Event-ID',
-  ],
-  exposedHeaders: ['Mcp-Session-Id'],
-};
+/** The README's "Browser clients" recipe, as the sample applies it. */
+const MCP_CORS = mcpCors([PAGE]);
 
 /** What a browser asks before a POST with the SDK client's headers. */
 function preflight(app: INestApplication, origin: string, method = 'POST') {

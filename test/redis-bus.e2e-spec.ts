@@ -53,27 +53,36 @@ describeWithRedis('Redis as the bus between instances', () => {
     return { apps: started, keyPrefix };
   };
 
-  it('replays, on another instance, what a cut stream missed: each event once, in order', async () => {
-    const {
-      apps: [a, b],
-    } = await instances(2);
+  /**
+   * Starts the countdown tool (`n` progress events, `ms` apart) on `a`, reads the priming
+   * event and two progress events, and cuts the connection; returns the client (its
+   * session on `b` too) and the last event id it saw.
+   */
+  const countdownCutAfterThreeEvents = async (a: TestApp, b: TestApp, n: number, ms: number) => {
     const client = await new RawMcpClient(a.url).connect();
     const abort = new AbortController();
     const { response } = await client.request(
       'tools/call',
-      { name: 'slow', arguments: { n: 6, ms: 40 }, _meta: { progressToken: 'p' } },
+      { name: 'slow', arguments: { n, ms }, _meta: { progressToken: 'p' } },
       abort.signal,
     );
     const stream = new SseReader(response);
     const seen = [await stream.next(), await stream.next(), await stream.next()];
     expect(contentOf(seen as never)).toEqual(['progress 1', 'progress 2']); // after the priming event
-    abort.abort(); // the connection is cut after 3 events
+    abort.abort();
     await stream.cancel();
-    await sleep(300); // the tool goes on on A, and finishes
-
     const onB = new RawMcpClient(b.url);
     onB.sessionId = client.sessionId;
-    const resumed = new SseReader(await onB.get(seen[2]!.id));
+    return { onB, lastEventId: seen[2]!.id! };
+  };
+
+  it('replays, on another instance, what a cut stream missed: each event once, in order', async () => {
+    const {
+      apps: [a, b],
+    } = await instances(2);
+    const { onB, lastEventId } = await countdownCutAfterThreeEvents(a, b, 6, 40);
+    await sleep(300); // the tool goes on on A, and finishes
+    const resumed = new SseReader(await onB.get(lastEventId));
     const rest = await resumed.drain(500);
     await resumed.cancel();
     expect(contentOf(rest)).toEqual([
@@ -89,23 +98,10 @@ describeWithRedis('Redis as the bus between instances', () => {
     const {
       apps: [a, b],
     } = await instances(2);
-    const client = await new RawMcpClient(a.url).connect();
-    const abort = new AbortController();
-    const { response } = await client.request(
-      'tools/call',
-      { name: 'slow', arguments: { n: 8, ms: 100 }, _meta: { progressToken: 'p' } },
-      abort.signal,
-    );
-    const stream = new SseReader(response);
-    const seen = [await stream.next(), await stream.next(), await stream.next()];
-    expect(contentOf(seen as never)).toEqual(['progress 1', 'progress 2']);
-    abort.abort(); // cut after 3 events, while the countdown goes on on A
-    await stream.cancel();
-
-    const onB = new RawMcpClient(b.url);
-    onB.sessionId = client.sessionId;
+    // Cut after 3 events, while the countdown goes on on A.
+    const { onB, lastEventId } = await countdownCutAfterThreeEvents(a, b, 8, 100);
     const started = Date.now();
-    const resumed = await onB.get(seen[2]!.id);
+    const resumed = await onB.get(lastEventId);
     expect(resumed.status).toBe(200);
     const events = await new SseReader(resumed).drain(3000);
     // Progress 3 may have been kept before the GET; the rest came while B followed.
