@@ -18,7 +18,7 @@ import { McpHttpContexts, type McpHttpContext } from './mcp-http-context.js';
 import type { PeerRouting } from './peer-routing.js';
 import type { SessionEventStore } from './session-event.store.js';
 import { serveFollowedStream } from './followed-stream.js';
-import { WebRequest, type HeaderOverrides } from './web-request.js';
+import { WebRequest } from './web-request.js';
 import { writeWebResponse } from './web-response.writer.js';
 
 /** What a {@link SessionChannel} tells its session about. */
@@ -179,11 +179,16 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
       if (body === undefined) return void res.status(202).end();
       options = { ...options, body };
     }
+    let overrides = this.headerOverrides(req, options);
+    // Only a GET awaits anything here.
+    if (req.method === 'GET' && !(await this.holdsLastEventId(req))) {
+      overrides = { ...overrides, [LAST_EVENT_ID_HEADER]: undefined };
+    }
     const request = new WebRequest({
       method: req.method,
       url: urlOf(req),
       headers: req.headers,
-      overrides: await this.overridesFor(req, options),
+      overrides,
     });
     const protocolVersion = request.headers.get(PROTOCOL_VERSION_HEADER) ?? undefined;
     const detach = this.contexts.attach(options.body, { ...options.context, protocolVersion });
@@ -233,10 +238,11 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
     await this.sdkServer?.close();
   }
 
-  private async overridesFor(
+  /** What the transport sees instead of the request's headers; no await on a POST's path. */
+  private headerOverrides(
     req: Request,
     { protocolVersion, sessionId }: HandleOptions,
-  ): Promise<HeaderOverrides | undefined> {
+  ): Record<string, string | undefined> | undefined {
     let overrides: Record<string, string | undefined> | undefined;
     // Without the header the spec says: use the negotiated version (the SDK would assume 2025-03-26).
     if (protocolVersion !== undefined && req.headers[PROTOCOL_VERSION_HEADER] === undefined) {
@@ -244,9 +250,6 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
     }
     if (sessionId !== undefined && req.headers[SESSION_HEADER] !== sessionId) {
       overrides = { ...overrides, [SESSION_HEADER]: sessionId };
-    }
-    if (req.method === 'GET' && !(await this.holdsLastEventId(req))) {
-      overrides = { ...overrides, [LAST_EVENT_ID_HEADER]: undefined };
     }
     return overrides;
   }
