@@ -41,6 +41,7 @@ function sessionHeaderOf(req: Request, id: JsonRpcId): string | undefined {
   const header = req.headers[SESSION_HEADER];
   if (header === undefined) return undefined;
   const joined = Array.isArray(header) ? header.join(',') : header;
+  if (!joined.includes(',')) return joined.trim() || undefined;
   const values = new Set(
     joined
       .split(',')

@@ -148,9 +148,11 @@ export class McpRequestHandler {
       // A shared event store may be needed (a stream resumed); its outage is a 503 too.
       await this.withStore(requestIdOf(body), () =>
         session.channel.handle(req, res, {
-          ...options,
           body,
           context: { request: req, sessionId: session.id, restore },
+          protocolVersion: options.protocolVersion,
+          sessionId: options.sessionId,
+          inspect: options.inspect,
           sseAsJson: this.options.enableJsonResponse && req.method === 'POST',
         }),
       );

@@ -13,6 +13,7 @@ import { JsonRpcErrorCode } from '../errors/json-rpc-error.body.js';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import { requestIdIn } from '../utils/json-rpc-id.util.js';
+import { ArrivingRequestIds } from './arriving-request-ids.js';
 import { replayInitialize } from './initialize-replay.js';
 import { McpHttpContexts, type McpHttpContext } from './mcp-http-context.js';
 import type { PeerRouting } from './peer-routing.js';
@@ -76,8 +77,7 @@ const urlOf = (req: Request) =>
 export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   private readonly contexts = new McpHttpContexts();
   private readonly inFlight = new Set<RequestId>();
-  /** Ids of the requests handed to {@link handle} that the transport has not yet seen. */
-  private readonly arriving = new Set<RequestId>();
+  private readonly arriving = new ArrivingRequestIds();
   private level: LoggingLevel | undefined;
   private sdkServer?: McpServer;
 
@@ -158,14 +158,11 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   async handle(req: Request, res: Response, options: HandleOptions): Promise<void> {
     // Held before the first await, so that a request checked with `inFlightIdIn` in the
     // same tick sees these before the transport does.
-    const arriving = (Array.isArray(options.body) ? options.body : [options.body])
-      .map(requestIdIn)
-      .filter((id): id is RequestId => id !== undefined && !this.arriving.has(id));
-    for (const id of arriving) this.arriving.add(id);
+    const held = this.arriving.hold(options.body);
     try {
       await this.serve(req, res, options);
     } finally {
-      for (const id of arriving) this.arriving.delete(id);
+      this.arriving.release(held);
     }
   }
 
@@ -191,7 +188,9 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
       overrides,
     });
     const protocolVersion = request.headers.get(PROTOCOL_VERSION_HEADER) ?? undefined;
-    const detach = this.contexts.attach(options.body, { ...options.context, protocolVersion });
+    const { request: httpRequest, sessionId, restore } = options.context;
+    const context = { request: httpRequest, sessionId, restore, protocolVersion };
+    const detach = this.contexts.attach(options.body, context);
     try {
       const response = await this.transport.handleRequest(request.asRequest(), {
         parsedBody: options.body,

@@ -31,9 +31,11 @@ class NodeHeaders {
 
   /** In name order, like `Headers`. */
   entries(): IterableIterator<[string, string]> {
-    const names = new Set([...Object.keys(this.source), ...Object.keys(this.overrides ?? {})]);
+    const names = this.overrides
+      ? [...new Set([...Object.keys(this.source), ...Object.keys(this.overrides)])]
+      : Object.keys(this.source);
     const entries: Array<[string, string]> = [];
-    for (const name of [...names].sort()) {
+    for (const name of names.sort()) {
       const value = this.get(name);
       if (value !== null) entries.push([name, value]);
     }
