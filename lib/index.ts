@@ -37,7 +37,7 @@ export type { ToolOptions } from './interfaces/tool-options.interface.js';
 export type { ResourceOptions } from './interfaces/resource-options.interface.js';
 export type { ResourceTemplateOptions } from './interfaces/resource-template-options.interface.js';
 export type { PromptOptions } from './interfaces/prompt-options.interface.js';
-export type { McpEventStore } from './interfaces/mcp-event-store.interface.js';
+export type { FollowedStreamSink, McpEventStore } from './interfaces/mcp-event-store.interface.js';
 export {
   InMemoryEventStore,
   type InMemoryEventStoreOptions,

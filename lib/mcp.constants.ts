@@ -16,6 +16,9 @@ export const MCP_EVENT_STORE = 'MCP_EVENT_STORE';
 /** Injection token of the {@link SessionBus} that instances share (`null` without the `redis` option). */
 export const MCP_SESSION_BUS = 'MCP_SESSION_BUS';
 
+/** Injection token of the shared index of resource subscribers (`null` without the `redis` option). */
+export const MCP_SUBSCRIBER_INDEX = 'MCP_SUBSCRIBER_INDEX';
+
 /** Token of this instance's id among the instances of the server (random per process). */
 export const MCP_INSTANCE_ID = 'MCP_INSTANCE_ID';
 

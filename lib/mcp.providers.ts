@@ -19,6 +19,7 @@ import {
   MCP_SESSION_BUS,
   MCP_SESSION_MANAGER,
   MCP_SESSION_STORE,
+  MCP_SUBSCRIBER_INDEX,
 } from './mcp.constants.js';
 import { resolveMcpOptions } from './mcp-options.resolver.js';
 import { McpServerFactory } from './sdk/mcp-server.factory.js';
@@ -36,6 +37,7 @@ import { InMemoryEventStore } from './stores/in-memory-event.store.js';
 import { InMemorySessionStore } from './stores/in-memory-session.store.js';
 import { RedisConnection } from './stores/redis-connection.js';
 import { RedisEventStore } from './stores/redis-event.store.js';
+import { RedisSubscriberIndex } from './stores/redis-subscriber.index.js';
 import { RedisSessionBus } from './stores/redis-session.bus.js';
 import { createOptionInstance } from './utils/option-instance.util.js';
 
@@ -71,6 +73,14 @@ const sessionBusProvider: Provider = {
     redis ? new RedisSessionBus(redis, options.redis?.keyPrefix, instanceId) : null,
 };
 
+/** `MCP_SUBSCRIBER_INDEX`: in Redis with the `redis` option, else `null`. */
+const subscriberIndexProvider: Provider = {
+  provide: MCP_SUBSCRIBER_INDEX,
+  inject: [MCP_RESOLVED_OPTIONS, MCP_REDIS],
+  useFactory: (options: ResolvedMcpOptions, redis: RedisConnection | null) =>
+    redis ? new RedisSubscriberIndex(redis, options.redis?.keyPrefix) : null,
+};
+
 /**
  * `MCP_EVENT_STORE` from the `eventStore` option: an instance, a class to instantiate,
  * `false` (no resumability: `null`), or by default a {@link RedisEventStore} with the
@@ -103,12 +113,24 @@ const eventStoreProvider: Provider = {
   },
 };
 
-/** Drops from memory the live sessions it finds gone from the store. */
+/**
+ * Drops from memory the live sessions it finds gone from the store, and tells the other
+ * instances (with the `redis` option), so that an expired session leaves every instance
+ * once one of them has seen it go.
+ */
 const revalidatorProvider: Provider = {
   provide: SessionRevalidator,
-  inject: [SessionRecordRepository, MCP_RESOLVED_OPTIONS, LiveSessions],
-  useFactory: (records: SessionRecordRepository, options: ResolvedMcpOptions, live: LiveSessions) =>
-    new SessionRevalidator(records, options, (gone) => live.drop(gone.session)),
+  inject: [SessionRecordRepository, MCP_RESOLVED_OPTIONS, LiveSessions, SessionBusRelay],
+  useFactory: (
+    records: SessionRecordRepository,
+    options: ResolvedMcpOptions,
+    live: LiveSessions,
+    relay: SessionBusRelay,
+  ) =>
+    new SessionRevalidator(records, options, async ({ session }) => {
+      await live.drop(session);
+      await relay.publishDeleted(session.id);
+    }),
 };
 
 /** Every provider of `McpModule`. */
@@ -118,6 +140,7 @@ export const MCP_PROVIDERS: Provider[] = [
   sessionStoreProvider,
   redisProvider,
   sessionBusProvider,
+  subscriberIndexProvider,
   eventStoreProvider,
   // discovery
   McpMetadataAccessor,

@@ -14,6 +14,7 @@ export const ErrorMessages = {
   idInFlight: (id: string | number) =>
     `Invalid Request: id ${JSON.stringify(id)} is already in use by a request in flight on this session`,
   sessionNotFound: 'Session not found',
+  streamConflict: 'Conflict: Only one SSE stream is allowed per session',
   unsupportedProtocolVersion: (version: string, supported: readonly string[]) =>
     `Bad Request: Unsupported protocol version: ${version} (supported versions: ${supported.join(', ')})`,
   methodNotAllowed: 'Method not allowed.',

@@ -95,6 +95,11 @@ export class McpHttpError extends Error {
     });
   }
 
+  /** A second standalone GET stream of a session, as the SDK answers it. */
+  static streamConflict(): McpHttpError {
+    return new McpHttpError(409, JsonRpcErrorCode.ServerError, ErrorMessages.streamConflict);
+  }
+
   static forbidden(reason: string): McpHttpError {
     return new McpHttpError(403, JsonRpcErrorCode.ServerError, ErrorMessages.forbidden(reason));
   }

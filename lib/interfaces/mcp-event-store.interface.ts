@@ -32,17 +32,28 @@ export interface McpEventStore {
   /** Forgets every event of a session (called when the session is terminated). */
   deleteSession(sessionId: string): Promise<void>;
   /**
-   * Optional, for stores shared by instances: sends what `lastEventId`'s stream kept after
-   * it, then what the instance producing that stream goes on adding, until the stream's
-   * answer has been sent or `signal` aborts.
+   * Optional, for stores shared by instances. With `lastEventId`: sends what that event's
+   * stream kept after it, then what the instance producing the stream goes on adding, until
+   * the stream's answer has been sent (the standalone GET stream has none) or the sink's
+   * signal aborts. Without it: the session's standalone GET stream from now on, whichever
+   * instance adds to it.
    *
    * @returns false, having sent nothing, when it does not follow that stream (the event
    * is unknown, or this instance produces the stream: the SDK serves it then).
    */
   followStream?(
     sessionId: string,
-    lastEventId: string,
-    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
-    signal: AbortSignal,
+    lastEventId: string | undefined,
+    sink: FollowedStreamSink,
   ): Promise<boolean>;
+}
+
+/** Where {@link McpEventStore.followStream} sends a followed stream. */
+export interface FollowedStreamSink {
+  /** Called once, before the first event, when the store knows it follows the stream. */
+  open(): void;
+  /** Sends one event, in order. */
+  send(eventId: string, message: JSONRPCMessage): Promise<void>;
+  /** Aborts when the client has gone or the session closed. */
+  readonly signal: AbortSignal;
 }

@@ -21,10 +21,6 @@ export interface SessionBus {
     instanceId: string,
     listener: (sessionId: string, message: unknown) => void,
   ): Promise<void>;
-  /** Tells every other instance that the resource at `uri` changed. */
-  publishResourceUpdated(uri: string): Promise<void>;
-  /** Calls `listener` with each resource update published by another instance. */
-  onResourceUpdated(listener: (uri: string) => void): Promise<void>;
   /** Hands a JSON-RPC message of a session to every instance (a cancellation). */
   broadcast(sessionId: string, message: unknown): Promise<void>;
   /** Calls `listener` with each message broadcast by any other instance. */

@@ -69,7 +69,7 @@ export class McpServerFactory implements OnApplicationBootstrap {
   }
 
   /** The SDK server of the session whose channel this is; it reads the channel's state at call time. */
-  create(channel: SessionChannel, subscriptions?: readonly string[]): McpServer {
+  create(channel: SessionChannel, sessionId: string, subscriptions?: readonly string[]): McpServer {
     const server = new McpServer(
       { name: this.options.name, version: this.options.version },
       {
@@ -85,7 +85,7 @@ export class McpServerFactory implements OnApplicationBootstrap {
     const resources = this.registry.getResources();
     const templates = this.registry.getResourceTemplates();
     if (resources.length + templates.length > 0) {
-      const session = this.subscriptions.attach(server, subscriptions, (uris) =>
+      const session = this.subscriptions.attach(server, sessionId, subscriptions, (uris) =>
         channel.emit('subscriptionsChanged', uris),
       );
       state.subscriptions = session;

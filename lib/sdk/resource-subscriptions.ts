@@ -1,17 +1,33 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { McpEventStore } from '../interfaces/mcp-event-store.interface.js';
 import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
-import type { SessionBus } from '../interfaces/session-bus.interface.js';
-import { MCP_RESOLVED_OPTIONS, MCP_SESSION_BUS } from '../mcp.constants.js';
+import type { ResourceSubscriberIndex } from '../interfaces/resource-subscriber-index.interface.js';
+import type { SessionStore } from '../interfaces/session-store.interface.js';
+import {
+  MCP_EVENT_STORE,
+  MCP_RESOLVED_OPTIONS,
+  MCP_SESSION_STORE,
+  MCP_SUBSCRIBER_INDEX,
+} from '../mcp.constants.js';
 import { canonicalUri } from '../utils/canonical-uri.util.js';
 import { within } from '../utils/within.util.js';
 
 /** Subscriptions meet on a URI's canonical form; a template's URI may not parse as one. */
 const keyOf = (uri: string) => canonicalUri(uri) ?? uri;
+/** The SDK's name of every session's standalone GET stream. */
+const STANDALONE_STREAM = '_GET_stream';
+
+/** The notification of an update, as a session's standalone stream carries it. */
+const updated = (uri: string) => ({
+  jsonrpc: '2.0' as const,
+  method: 'notifications/resources/updated',
+  params: { uri },
+});
 
 /**
  * The resource URIs one session subscribed to, and the server that notifies it. URIs
@@ -24,7 +40,10 @@ export class SessionSubscriptions {
    */
   readonly uris = new Map<string, string>();
 
-  constructor(private readonly server: McpServer) {}
+  constructor(
+    private readonly server: McpServer,
+    readonly sessionId: string,
+  ) {}
 
   /** `uri` as the session subscribed to it, or `undefined` if it did not. */
   subscribedAs(uri: string): string | undefined {
@@ -42,9 +61,14 @@ export class SessionSubscriptions {
 
 /**
  * Tracks `resources/subscribe` per session and sends `notifications/resources/updated`
- * to the sessions that subscribed to a URI: those live in this process, and with the
- * `redis` option those live on every other instance too. A session's subscriptions are
- * stored with it, and restored with it.
+ * to the sessions that subscribed to a URI. A session's subscriptions are stored with
+ * it, and restored with it.
+ *
+ * Without the `redis` option, it notifies the sessions live in this process. With it,
+ * subscribers are indexed in Redis, and an update notified on any instance is added once
+ * to the standalone GET stream of every subscribed session that still exists, wherever
+ * it is live, if anywhere: the instance that holds the client's GET stream sends it, and a
+ * client between connections finds it when it resumes that stream.
  *
  * @example
  * ```ts
@@ -56,25 +80,19 @@ export class SessionSubscriptions {
  * ```
  */
 @Injectable()
-export class McpResourceSubscriptions implements OnModuleInit {
-  private readonly logger = new Logger('McpResourceSubscriptions');
+export class McpResourceSubscriptions {
   /** URI → the live sessions subscribed to it, so an update visits only those. */
   private readonly subscribers = new Map<string, Set<SessionSubscriptions>>();
+  /** The index and the streams shared by instances, when there are. */
+  private readonly shared?: { index: ResourceSubscriberIndex; events: McpEventStore };
 
   constructor(
-    @Inject(MCP_SESSION_BUS) private readonly bus: SessionBus | null,
+    @Inject(MCP_SUBSCRIBER_INDEX) index: ResourceSubscriberIndex | null,
+    @Inject(MCP_EVENT_STORE) events: McpEventStore | null,
+    @Inject(MCP_SESSION_STORE) private readonly store: SessionStore,
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
-  ) {}
-
-  /** Listens for updates notified on the other instances (at most `storeTimeoutMs` at bootstrap). */
-  async onModuleInit(): Promise<void> {
-    if (!this.bus) return;
-    const subscribed = this.bus
-      .onResourceUpdated((uri) => void this.notifyHere(uri))
-      .catch((error: unknown) =>
-        this.logger.warn(`Not listening for other instances' updates: ${String(error)}`),
-      );
-    await within(this.options.storeTimeoutMs, subscribed).catch(() => undefined);
+  ) {
+    if (index && events?.followStream) this.shared = { index, events };
   }
 
   /**
@@ -85,50 +103,65 @@ export class McpResourceSubscriptions implements OnModuleInit {
    */
   attach(
     server: McpServer,
+    sessionId: string,
     restored: readonly string[] = [],
     changed?: (uris: string[]) => void,
   ): SessionSubscriptions {
-    const session = new SessionSubscriptions(server);
+    const session = new SessionSubscriptions(server, sessionId);
     for (const uri of restored) this.subscribe(session, uri);
     const report = () => changed?.([...session.uris.values()]);
     server.server.registerCapabilities({ resources: { subscribe: true } });
-    server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
-      this.subscribe(session, request.params.uri);
+    server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+      const { uri } = request.params;
+      this.subscribe(session, uri);
       report();
+      await this.shared?.index.add(keyOf(uri), { sessionId, uri });
       return {};
     });
-    server.server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+    server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
       this.unsubscribe(session, request.params.uri);
       report();
+      await this.shared?.index.remove(keyOf(request.params.uri), sessionId);
       return {};
     });
     return session;
   }
 
-  /** Forgets every subscription of a session whose server closed. */
+  /** Forgets every subscription of a session whose server closed (here; not in the index). */
   detach(session: SessionSubscriptions): void {
     for (const uri of [...session.uris.keys()]) this.unsubscribe(session, uri);
   }
 
   /**
-   * Notifies every session subscribed to `uri`: here, and with the `redis` option on
-   * every other instance (an update the bus could not carry is logged).
+   * Notifies every session subscribed to `uri`: those live here, or with the `redis`
+   * option every subscribed session of every instance.
    *
-   * @returns how many sessions of this process were notified.
+   * @returns how many sessions were notified.
    */
   async notifyUpdated(uri: string): Promise<number> {
-    await this.bus
-      ?.publishResourceUpdated(uri)
-      .catch((error: unknown) =>
-        this.logger.warn(`Other instances were not told that ${uri} changed: ${String(error)}`),
-      );
-    return this.notifyHere(uri);
-  }
-
-  /** Notifies the sessions of this process subscribed to `uri`. */
-  private async notifyHere(uri: string): Promise<number> {
+    if (this.shared) return this.notifyShared(this.shared, uri);
     const sessions = [...(this.subscribers.get(keyOf(uri)) ?? [])];
     const sent = await Promise.all(sessions.map((s) => s.notify(uri).catch(() => false)));
+    return sent.filter(Boolean).length;
+  }
+
+  /** Adds the update to each subscriber's GET stream; drops subscribers whose session is gone. */
+  private async notifyShared(
+    { index, events }: NonNullable<typeof this.shared>,
+    uri: string,
+  ): Promise<number> {
+    const resource = keyOf(uri);
+    const subscribers = await index.subscribers(resource);
+    const sent = await Promise.all(
+      subscribers.map(async ({ sessionId, uri: subscribedAs }) => {
+        if (!(await within(this.options.storeTimeoutMs, this.store.load(sessionId)))) {
+          await index.remove(resource, sessionId);
+          return false;
+        }
+        await events.storeEvent(sessionId, STANDALONE_STREAM, updated(subscribedAs));
+        return true;
+      }),
+    );
     return sent.filter(Boolean).length;
   }
 

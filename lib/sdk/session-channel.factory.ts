@@ -46,7 +46,7 @@ export class SessionChannelFactory {
       ? new PeerRouting(this.instanceId, (foreign) => this.forward(record.sessionId, foreign))
       : undefined;
     const channel = new SessionChannel(transport, events, record.loggingLevel, peers);
-    await channel.connect(this.servers.create(channel, record.subscriptions));
+    await channel.connect(this.servers.create(channel, record.sessionId, record.subscriptions));
     return channel;
   }
 

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { TLSSocket } from 'node:tls';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import {
@@ -10,7 +9,6 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { JsonRpcErrorCode } from '../errors/json-rpc-error.body.js';
-import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import type { SessionRecord } from '../interfaces/session-record.interface.js';
 import { requestIdIn } from '../utils/json-rpc-id.util.js';
 import { ArrivingRequestIds } from './arriving-request-ids.js';
@@ -18,8 +16,8 @@ import { replayInitialize } from './initialize-replay.js';
 import { McpHttpContexts, type McpHttpContext } from './mcp-http-context.js';
 import type { PeerRouting } from './peer-routing.js';
 import type { SessionEventStore } from './session-event.store.js';
-import { serveFollowedStream } from './followed-stream.js';
-import { WebRequest } from './web-request.js';
+import { FollowedStreams } from './followed-stream.js';
+import { holdsLastEventId, transportRequest } from './transport-request.js';
 import { writeWebResponse } from './web-response.writer.js';
 
 /** What a {@link SessionChannel} tells its session about. */
@@ -56,17 +54,12 @@ export interface HandleOptions {
 }
 
 const PROTOCOL_VERSION_HEADER = 'mcp-protocol-version';
-const SESSION_HEADER = 'mcp-session-id';
-const LAST_EVENT_ID_HEADER = 'last-event-id';
 
 /** Checked on every message, so by method alone: the SDK validates the rest. */
 const isSetLevelRequest = (
   message: JSONRPCMessage,
 ): message is JSONRPCMessage & { params?: { level?: unknown } } =>
   'method' in message && message.method === 'logging/setLevel' && 'id' in message;
-
-const urlOf = (req: Request) =>
-  `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
 
 /**
  * The one seam between a live session and the SDK: it owns the session's SDK server and
@@ -80,6 +73,8 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   private readonly arriving = new ArrivingRequestIds();
   private level: LoggingLevel | undefined;
   private sdkServer?: McpServer;
+  /** GET streams followed in the event store, when it follows streams across instances. */
+  private readonly followed?: FollowedStreams;
 
   constructor(
     private readonly transport: WebStandardStreamableHTTPServerTransport,
@@ -91,6 +86,7 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   ) {
     super();
     this.level = loggingLevel;
+    if (events?.follows) this.followed = new FollowedStreams(events, () => transport.sessionId);
   }
 
   /** The level set by `logging/setLevel`, if any. */
@@ -125,7 +121,10 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   async connect(server: McpServer): Promise<void> {
     this.sdkServer = server;
     await server.connect(this.transport);
-    server.server.onclose = () => this.emit('closed');
+    server.server.onclose = () => {
+      this.followed?.close();
+      this.emit('closed');
+    };
     const deliver = this.transport.onmessage;
     this.transport.onmessage = (message, extra) => {
       this.received(message);
@@ -167,8 +166,8 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   }
 
   private async serve(req: Request, res: Response, options: HandleOptions): Promise<void> {
-    if (req.method === 'GET' && this.events) {
-      if (await serveFollowedStream(this.events, this.transport.sessionId, req, res)) return;
+    if (req.method === 'GET' && this.followed) {
+      if (await this.followed.serve(req, res)) return;
     }
     if (this.peers && req.method === 'POST') {
       const body = this.peers.route(options.body, (id) => this.inFlight.has(id));
@@ -176,17 +175,9 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
       if (body === undefined) return void res.status(202).end();
       options = { ...options, body };
     }
-    let overrides = this.headerOverrides(req, options);
     // Only a GET awaits anything here.
-    if (req.method === 'GET' && !(await this.holdsLastEventId(req))) {
-      overrides = { ...overrides, [LAST_EVENT_ID_HEADER]: undefined };
-    }
-    const request = new WebRequest({
-      method: req.method,
-      url: urlOf(req),
-      headers: req.headers,
-      overrides,
-    });
+    const dropLastEventId = req.method === 'GET' && !(await holdsLastEventId(req, this.events));
+    const request = transportRequest(req, options, dropLastEventId);
     const protocolVersion = request.headers.get(PROTOCOL_VERSION_HEADER) ?? undefined;
     const { request: httpRequest, sessionId, restore } = options.context;
     const context = { request: httpRequest, sessionId, restore, protocolVersion };
@@ -235,40 +226,6 @@ export class SessionChannel extends EventEmitter<SessionChannelEvents> {
   /** Closes the SDK server and transport. */
   async close(): Promise<void> {
     await this.sdkServer?.close();
-  }
-
-  /** What the transport sees instead of the request's headers; no await on a POST's path. */
-  private headerOverrides(
-    req: Request,
-    { protocolVersion, sessionId }: HandleOptions,
-  ): Record<string, string | undefined> | undefined {
-    let overrides: Record<string, string | undefined> | undefined;
-    // Without the header the spec says: use the negotiated version (the SDK would assume 2025-03-26).
-    if (protocolVersion !== undefined && req.headers[PROTOCOL_VERSION_HEADER] === undefined) {
-      overrides = { [PROTOCOL_VERSION_HEADER]: protocolVersion };
-    }
-    if (sessionId !== undefined && req.headers[SESSION_HEADER] !== sessionId) {
-      overrides = { ...overrides, [SESSION_HEADER]: sessionId };
-    }
-    return overrides;
-  }
-
-  /**
-   * The SDK answers a `Last-Event-ID` its event store does not hold with 400, and a
-   * client then never gets a GET stream again; yet the id is simply out of reach after a
-   * restart, a move to another instance, or once its event aged out. The spec lets a
-   * server not replay, so such a GET opens a fresh stream instead.
-   */
-  private async holdsLastEventId(req: Request): Promise<boolean> {
-    const lastEventId = req.headers[LAST_EVENT_ID_HEADER];
-    if (typeof lastEventId !== 'string' || !this.events) return true;
-    // A store that is down is a 503; one that fails otherwise fails again in the SDK,
-    // which answers for it.
-    const known = await this.events.getStreamIdForEventId(lastEventId).catch((error) => {
-      if (error instanceof SessionStoreUnavailableError) throw error;
-      return true;
-    });
-    return Boolean(known);
   }
 
   private received(message: JSONRPCMessage): void {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { McpEventStore } from '../interfaces/mcp-event-store.interface.js';
+import type { FollowedStreamSink, McpEventStore } from '../interfaces/mcp-event-store.interface.js';
 
 /** Handed out instead of an event id while events are muted; never matches a stored id. */
 const MUTED_EVENT_ID = 'muted';
@@ -58,19 +58,20 @@ export class SessionEventStore implements EventStore {
     return streamId ?? '';
   }
 
+  /** Whether the store follows streams that other instances produce (`followStream`). */
+  get follows(): boolean {
+    return this.store.followStream !== undefined;
+  }
+
   /**
-   * Sends what the store keeps of `lastEventId`'s stream and what another instance goes on
-   * adding to it (see `McpEventStore.followStream`).
+   * Sends a stream another instance produces, or the standalone GET stream, as the store
+   * follows it (see `McpEventStore.followStream`).
    *
    * @returns false, having sent nothing, when the store does not follow that stream.
    */
-  async followStream(
-    lastEventId: string,
-    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
-    signal: AbortSignal,
-  ): Promise<boolean> {
+  async followStream(lastEventId: string | undefined, sink: FollowedStreamSink): Promise<boolean> {
     if (!this.store.followStream) return false;
-    return this.store.followStream(this.sessionId, lastEventId, send, signal);
+    return this.store.followStream(this.sessionId, lastEventId, sink);
   }
 
   /** Runs `work` with event storage switched off. */

@@ -24,6 +24,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('McpRedis');
   private readonly commands: RedisClient;
   private subscriber?: RedisClient;
+  private readonly readers = new Set<RedisClient>();
   private down = false;
   private closed = false;
 
@@ -96,7 +97,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * A connection of its own for blocking reads (`XREAD BLOCK`), which would hold every
-   * other command of a shared one; the caller destroys it when done.
+   * other command of a shared one; the caller destroys it when done, or {@link close} does.
    *
    * @throws SessionStoreUnavailableError when Redis does not answer in time.
    */
@@ -105,6 +106,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     reader.on('error', () => undefined); // the command connection logs outages
     try {
       await within(this.options.timeoutMs, reader.connect());
+      this.readers.add(reader);
+      reader.on('end', () => this.readers.delete(reader));
       return reader;
     } catch (error) {
       reader.destroy();
@@ -124,6 +127,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   /** Closes both connections; one still trying to connect is dropped at once. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const reader of this.readers) if (reader.isOpen) reader.destroy();
     await Promise.all(
       [this.commands, this.subscriber].map(async (client) => {
         if (!client?.isOpen) return;

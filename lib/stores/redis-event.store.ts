@@ -1,7 +1,13 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { McpEventStore } from '../interfaces/mcp-event-store.interface.js';
+import type { FollowedStreamSink, McpEventStore } from '../interfaces/mcp-event-store.interface.js';
 import type { RedisConnection } from './redis-connection.js';
 import { RedisEventIds, type RedisEventId } from './redis-event.ids.js';
+import {
+  PRIMING_JSON,
+  followRedisStream,
+  type FollowedRedisStream,
+} from './redis-stream.follower.js';
+import { RedisStreamReader } from './redis-stream.reader.js';
 
 /** Bounds and key names of a {@link RedisEventStore}. */
 export interface RedisEventStoreOptions {
@@ -15,23 +21,25 @@ export interface RedisEventStoreOptions {
   instanceId: string;
 }
 
-/** A priming event carries no message; it is a cursor, never replayed. */
-const PRIMING_JSON = '{}';
-const REPLAY_BATCH = 500;
 /** The SDK's name of every session's standalone GET stream, which no request ends. */
 const STANDALONE_STREAM = '_GET_stream';
-/** How long one blocking read waits before the signal is looked at again. */
-const FOLLOW_BLOCK_MS = 1000;
-
-const isResponse = (message: JSONRPCMessage) => !('method' in message) && 'id' in message;
+/**
+ * Where the standalone GET streams go: one Redis stream per session that every instance
+ * adds to, named like an instance's (`<prefix>events:{<sessionId>}:get`); no instance id
+ * is three characters long.
+ */
+const STANDALONE_OWNER = 'get';
+const REPLAY_BATCH = 500;
 
 /**
  * Keeps SSE events in Redis, so a client can resume a stream on any instance. Each
- * instance writes a session's events to a Redis Stream of its own,
+ * instance writes the events of a session's request streams to a Redis Stream of its own,
  * `<prefix>events:{<sessionId>}:<instanceId>` (the hash tag keeps a session's keys on one
- * Redis Cluster slot), and lists it in `<prefix>events:{<sessionId>}`, so that the
- * session's events can be deleted with it. Each entry holds the SSE stream id and the
- * message; the event id names the instance and the entry.
+ * Redis Cluster slot); every instance writes the session's standalone GET stream to
+ * `<prefix>events:{<sessionId>}:get`, which any instance follows. Each key is listed in
+ * `<prefix>events:{<sessionId>}`, so that the session's events can be deleted with it.
+ * Each entry holds the SSE stream id and the message; the event id names the key
+ * (instance) and the entry.
  *
  * Writes do not hold the request: an event id is made here, and its `XADD` (bounded by
  * `MAXLEN ~`) goes out on the connection while the event goes out; the keys' TTLs are
@@ -48,6 +56,8 @@ export class RedisEventStore implements McpEventStore {
   private readonly instanceId: string;
   /** When each session's keys had their TTL refreshed by this instance (a bounded memo). */
   private readonly refreshedAt = new Map<string, number>();
+  /** One blocking connection for every stream this instance follows. */
+  private readonly reader: RedisStreamReader;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -58,6 +68,7 @@ export class RedisEventStore implements McpEventStore {
     this.ttlMs = options.ttlMs ?? 30 * 60 * 1000;
     this.ids = new RedisEventIds(options.instanceId);
     this.instanceId = options.instanceId;
+    this.reader = new RedisStreamReader(redis);
   }
 
   /** The key of the list of a session's event keys. */
@@ -71,6 +82,7 @@ export class RedisEventStore implements McpEventStore {
   }
 
   async storeEvent(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string> {
+    if (streamId === STANDALONE_STREAM) return this.storeStandaloneEvent(sessionId, message);
     const id = this.ids.next();
     const key = this.keyOf(sessionId, id.instanceId);
     const fields = { s: streamId, m: JSON.stringify(message) };
@@ -128,46 +140,19 @@ export class RedisEventStore implements McpEventStore {
   }
 
   /**
-   * Follows a stream another instance produces: replays what it kept after `lastEventId`,
-   * then reads on (`XREAD BLOCK`, on a connection of its own) until the stream's answer
-   * has been sent: its first JSON-RPC response, since a request goes alone in its POST
-   * from protocol 2025-06-18 on. Streams of this instance, and standalone GET streams,
-   * are left to the SDK.
+   * Follows a request's stream another instance produces, from `lastEventId` to the
+   * stream's answer, or the session's standalone GET stream (from `lastEventId`, or from
+   * now on) until the client leaves. This instance's own request streams are left to the
+   * SDK.
    */
   async followStream(
     sessionId: string,
-    lastEventId: string,
-    send: (eventId: string, message: JSONRPCMessage) => Promise<void>,
-    signal: AbortSignal,
+    lastEventId: string | undefined,
+    sink: FollowedStreamSink,
   ): Promise<boolean> {
-    const last = this.ids.parse(lastEventId);
-    if (!last || last.instanceId === this.instanceId) return false;
-    const streamId = (await this.entry(sessionId, last))?.message.s;
-    if (streamId === undefined || streamId === STANDALONE_STREAM) return false;
-    const key = this.keyOf(sessionId, last.instanceId);
-    const reader = await this.redis.blockingReader();
-    const stop = () => reader.destroy();
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      for (let after = last.entryId; !signal.aborted;) {
-        const read = await reader.xRead(
-          { key, id: after },
-          { BLOCK: FOLLOW_BLOCK_MS, COUNT: REPLAY_BATCH },
-        );
-        for (const { id, message } of read?.[0]?.messages ?? []) {
-          after = id;
-          if (message.s !== streamId || message.m === PRIMING_JSON) continue;
-          const sent = JSON.parse(message.m) as JSONRPCMessage;
-          await send(this.ids.eventId(last.instanceId, id), sent);
-          if (isResponse(sent)) return true;
-        }
-      }
-    } catch (error) {
-      if (!signal.aborted) throw error;
-    } finally {
-      signal.removeEventListener('abort', stop);
-      if (reader.isOpen) reader.destroy();
-    }
+    const stream = await this.followedStream(sessionId, lastEventId);
+    if (!stream) return false;
+    await followRedisStream(this.reader, stream, sink);
     return true;
   }
 
@@ -178,6 +163,49 @@ export class RedisEventStore implements McpEventStore {
       await client.del([...keys, list]);
     });
     this.refreshedAt.delete(sessionId);
+  }
+
+  /** `XADD` with an id from Redis, since every instance adds to this key. */
+  private async storeStandaloneEvent(sessionId: string, message: JSONRPCMessage): Promise<string> {
+    const key = this.keyOf(sessionId, STANDALONE_OWNER);
+    const list = this.keysOf(sessionId);
+    const fields = { s: STANDALONE_STREAM, m: JSON.stringify(message) };
+    const trim = { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.maxEvents } as const;
+    const [entryId] = await this.redis.call('storeEvent', (client) =>
+      client
+        .multi()
+        .xAdd(key, '*', fields, { TRIM: trim })
+        .sAdd(list, key)
+        .pExpire(key, this.ttlMs)
+        .pExpire(list, this.ttlMs)
+        .execAsPipeline(),
+    );
+    return this.ids.eventId(STANDALONE_OWNER, String(entryId));
+  }
+
+  private async followedStream(
+    sessionId: string,
+    lastEventId: string | undefined,
+  ): Promise<FollowedRedisStream | undefined> {
+    if (lastEventId === undefined) {
+      const key = this.keyOf(sessionId, STANDALONE_OWNER);
+      const [latest] = await this.redis.call('followStream', (client) =>
+        client.xRevRange(key, '+', '-', { COUNT: 1 }),
+      );
+      return this.stream(key, latest?.id ?? '0-0', STANDALONE_STREAM, STANDALONE_OWNER);
+    }
+    const last = this.ids.parse(lastEventId);
+    if (!last || last.instanceId === this.instanceId) return undefined;
+    const streamId = (await this.entry(sessionId, last))?.message.s;
+    if (streamId === undefined) return undefined;
+    const key = this.keyOf(sessionId, last.instanceId);
+    return this.stream(key, last.entryId, streamId, last.instanceId);
+  }
+
+  private stream(key: string, after: string, streamId: string, owner: string) {
+    const endsWithAnswer = streamId !== STANDALONE_STREAM;
+    const eventId = (entryId: string) => this.ids.eventId(owner, entryId);
+    return { key, after, streamId, endsWithAnswer, eventId };
   }
 
   private entry(sessionId: string, id: RedisEventId) {

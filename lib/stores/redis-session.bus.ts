@@ -11,8 +11,8 @@ interface Envelope {
 
 /**
  * The {@link SessionBus} on Redis pub/sub. Channels: `<prefix>deleted` (session ids),
- * `<prefix>instance:<id>` (messages for one instance), `<prefix>broadcast` (messages for
- * every instance), `<prefix>resource-updated` (resource URIs).
+ * `<prefix>instance:<id>` (messages for one instance) and `<prefix>broadcast` (messages for
+ * every instance).
  */
 export class RedisSessionBus implements SessionBus {
   private readonly prefix: string;
@@ -51,24 +51,6 @@ export class RedisSessionBus implements SessionBus {
     await this.redis.subscribe(`${this.prefix}instance:${instanceId}`, (raw) => {
       const envelope = parse(raw);
       if (envelope) listener(envelope.s, envelope.m);
-    });
-  }
-
-  async publishResourceUpdated(uri: string): Promise<void> {
-    const envelope: Envelope = { s: '', m: uri, from: this.instanceId };
-    await this.publish(
-      'publishResourceUpdated',
-      `${this.prefix}resource-updated`,
-      JSON.stringify(envelope),
-    );
-  }
-
-  async onResourceUpdated(listener: (uri: string) => void): Promise<void> {
-    await this.redis.subscribe(`${this.prefix}resource-updated`, (raw) => {
-      const envelope = parse(raw);
-      if (envelope && envelope.from !== this.instanceId && typeof envelope.m === 'string') {
-        listener(envelope.m);
-      }
     });
   }
 
