@@ -5,14 +5,35 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
+  EmptyResultSchema,
+  ListRootsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { InMemorySessionStore, type McpModuleOptions } from '../lib/index.js';
+import { Injectable } from '@nestjs/common';
+import {
+  InMemorySessionStore,
+  Tool,
+  type McpModuleOptions,
+  type McpRequestContext,
+} from '../lib/index.js';
 import { startRoundRobinProxy } from '../sample/conformance/round-robin-proxy.js';
 import { describeWithRedis, REDIS_URL, uniqueNamespace } from './fixtures/redis.js';
+import { RecordingLogger } from './fixtures/recording-logger.js';
 import { freePort } from './fixtures/server-process.js';
+import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
 import { SurfaceProvider } from './fixtures/surface.provider.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 import { waitFor } from './fixtures/wait-for.js';
+
+@Injectable()
+class RootsAndPingTools {
+  @Tool({ description: 'Asks the client for its roots, then pings it' })
+  async rootsThenPing(_args: unknown, ctx: McpRequestContext): Promise<string> {
+    const related = { relatedRequestId: ctx.requestId };
+    const { roots } = await ctx.server.server.listRoots(undefined, related);
+    await ctx.server.server.request({ method: 'ping' }, EmptyResultSchema, related);
+    return `roots: ${roots.map((root) => root.uri).join(', ')}; ping: ok`;
+  }
+}
 
 /**
  * Instances behind a load balancer with no affinity: every HTTP request goes to the next
@@ -36,16 +57,15 @@ describeWithRedis('server-to-client requests across instances', () => {
     const sessionStore = new InMemorySessionStore();
     const redis = { url: REDIS_URL!, keyPrefix: `${uniqueNamespace()}:` };
     for (let i = 0; i < 2; i++) {
-      opened.apps.push(
-        await createTestApp({ sessionStore, redis, ...options }, { providers: [SurfaceProvider] }),
-      );
+      const providers = [SurfaceProvider, RootsAndPingTools];
+      opened.apps.push(await createTestApp({ sessionStore, redis, ...options }, { providers }));
     }
     const port = await freePort();
     const targets = opened.apps.map((app) => Number(app.url.port));
     opened.proxies.push(await startRoundRobinProxy(port, targets));
     const client = new Client(
       { name: 'balanced-client', version: '1.0.0' },
-      { capabilities: { sampling: {}, elicitation: {} } },
+      { capabilities: { sampling: {}, elicitation: {}, roots: {} } },
     );
     opened.clients.push(client);
     await client.connect(
@@ -96,5 +116,50 @@ describeWithRedis('server-to-client requests across instances', () => {
     // Each cancellation aborted its tool, wherever it ran, long before the tool's 5 s.
     await waitFor(() => apps.flatMap((app) => app.tools.waits).length === 2, 2000);
     expect(apps.flatMap((app) => app.tools.waits)).toEqual(['aborted', 'aborted']);
+  });
+
+  it('answers roots and ping posted to another instance than the one that asked', async () => {
+    const { client } = await balanced();
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: [{ uri: 'file:///work', name: 'work' }],
+    }));
+    for (let i = 0; i < 3; i++) {
+      const result = await client.callTool({ name: 'rootsThenPing', arguments: {} });
+      expect(result.content).toEqual([{ type: 'text', text: 'roots: file:///work; ping: ok' }]);
+    }
+  });
+
+  it('drops, with a log line, an answer for an instance that is gone', async () => {
+    const sessionStore = new InMemorySessionStore();
+    const redis = { url: REDIS_URL!, keyPrefix: `${uniqueNamespace()}:` };
+    const logger = new RecordingLogger();
+    const a = await createTestApp(
+      { sessionStore, redis, shutdownGraceMs: 100 },
+      { providers: [SurfaceProvider] },
+    );
+    const b = await createTestApp(
+      { sessionStore, redis },
+      { providers: [SurfaceProvider], logger },
+    );
+    opened.apps.push(a, b);
+    const client = await new RawMcpClient(a.url).connect({ elicitation: {} });
+    const call = await client.request('tools/call', { name: 'askName', arguments: {} });
+    const stream = new SseReader(call.response);
+    let asked: Record<string, any> | undefined;
+    while (!asked?.method) asked = messageOf((await stream.next())!);
+    expect(asked.method).toBe('elicitation/create');
+    await stream.cancel();
+    await a.close(); // the instance that asked is gone, with the call it ran
+
+    const onB = Object.assign(new RawMcpClient(b.url), { sessionId: client.sessionId });
+    const answer = { action: 'accept', content: { name: 'Ada' } };
+    const posted = await onB.post({ jsonrpc: '2.0', id: asked.id, result: answer });
+    expect(posted.status).toBe(202);
+    await waitFor(() => logger.about(client.sessionId, 'warn').length > 0, 2000);
+    expect(logger.about(client.sessionId, 'warn')).toEqual([
+      expect.stringContaining(
+        `to a request of instance ${String(asked.id).split('.')[0]}, which is gone`,
+      ),
+    ]);
   });
 });

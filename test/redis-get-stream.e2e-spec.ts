@@ -8,7 +8,8 @@ import {
   type McpModuleOptions,
   type McpSessionManager,
 } from '../lib/index.js';
-import { describeWithRedis, REDIS_URL, uniqueNamespace } from './fixtures/redis.js';
+import { describeWithRedis, REDIS_URL, RedisServer, uniqueNamespace } from './fixtures/redis.js';
+import { freePort } from './fixtures/server-process.js';
 import { ResumableProvider } from './fixtures/resumable.provider.js';
 import { messageOf, RawMcpClient, SseReader } from './fixtures/sse-client.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
@@ -162,6 +163,37 @@ describeWithRedis('the standalone GET stream with the redis option', () => {
     expect(await get.next(3000)).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1500);
     expect(managerOf(b).isLive(onB.sessionId)).toBe(false);
+  });
+
+  it('ends GET streams when Redis goes, answers new ones 503 meanwhile, and follows again once it is back', async () => {
+    const redisServer = await new RedisServer(await freePort()).start();
+    try {
+      const sessionStore = new InMemorySessionStore();
+      const redis = { url: redisServer.url, keyPrefix: `${uniqueNamespace()}:` };
+      const app = await createTestApp({ sessionStore, redis }, { providers: [ResumableProvider] });
+      apps.push(app);
+      const [client] = await sessionOn(app, app);
+      const open = new SseReader(await client.get());
+      await redisServer.stop();
+      expect(await open.next(3000)).toBeUndefined(); // the stream ended
+      const refused = await client.get();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ error: { code: -32000 } });
+
+      await redisServer.start();
+      await sleep(1500); // node-redis reconnects by itself
+      const abort = new AbortController();
+      const again = await client.get(undefined, abort.signal);
+      expect(again.status).toBe(200);
+      const stream = new SseReader(again);
+      await logFrom(app, client.sessionId, 'back');
+      expect(contentOf([(await stream.next())!])).toEqual(['log back']);
+      abort.abort();
+      await stream.cancel();
+    } finally {
+      await redisServer.stop();
+    }
   });
 
   describe('resource updates', () => {
