@@ -24,6 +24,8 @@ async function start(config: ServerConfig): Promise<RunningServer> {
       return (await import('./servers/mcp-nest-server.js')).startMcpNestServer(config);
     case 'ceiling':
       return (await import('./servers/ceiling-server.js')).startCeilingServer(config);
+    case 'v2-handler':
+      return (await import('./servers/v2-handler-server.js')).startV2HandlerServer();
   }
 }
 

@@ -6,7 +6,9 @@ export const PROTOCOL_VERSION = '2025-06-18';
 export const TOOL_NAME = 'echo';
 export const TOOL_TEXT = 'hello';
 
-export type ServerKind = 'module' | 'sdk-express' | 'mcp-nest' | 'ceiling';
+export type ServerKind = 'module' | 'sdk-express' | 'mcp-nest' | 'ceiling' | 'v2-handler';
+/** The 2026-07-28 revision, served statelessly (no session). */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 /**
  * `redis`: the bench's own store straight on `@keyv/redis`. `cache-manager-redis`: the
  * README's setup, `CacheManagerSessionStore` on `@nestjs/cache-manager` and `@keyv/redis`.

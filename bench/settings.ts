@@ -90,6 +90,7 @@ export const KIND_LABEL: Record<ServerKind, string> = {
   'sdk-express': '(b) sdk 1.32 + express',
   'mcp-nest': '(c) @rekog/mcp-nest 2.0',
   ceiling: '(d) plain node:http (ceiling)',
+  'v2-handler': '(e) v2 createMcpHandler',
 };
 
 /** Whether BENCH_ONLY (when set) names this scenario. */

@@ -57,6 +57,7 @@ const optionsSchema = z.strictObject({
   maxLiveSessions: z.number().int().positive().default(10_000),
   idleTimeoutMs: timerMs(5 * 60 * 1000),
   shutdownGraceMs: timerMs(10_000, { allowZero: true }),
+  protocol: z.enum(['dual', 'legacy']).default('dual'),
   eventStore: z
     .custom(
       (value) =>

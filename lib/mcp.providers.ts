@@ -23,6 +23,7 @@ import {
 } from './mcp.constants.js';
 import { resolveMcpOptions } from './mcp-options.resolver.js';
 import { McpServerFactory } from './sdk/mcp-server.factory.js';
+import { ModernEndpoint } from './sdk/modern/modern-endpoint.js';
 import { McpResourceSubscriptions } from './sdk/resource-subscriptions.js';
 import { SessionChannelFactory } from './sdk/session-channel.factory.js';
 import { LiveSessions } from './session/live-sessions.js';
@@ -149,6 +150,7 @@ export const MCP_PROVIDERS: Provider[] = [
   // sdk
   McpResourceSubscriptions,
   McpServerFactory,
+  ModernEndpoint,
   SessionChannelFactory,
   // session
   SessionRecordRepository,

@@ -4,6 +4,7 @@ import { McpHttpClient } from '../client.js';
 import { ServerProcess } from '../child-process.js';
 import {
   MCP_PATH,
+  MODERN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   TOOL_NAME,
   TOOL_TEXT,
@@ -13,6 +14,7 @@ import {
 } from '../common.js';
 import { KIND_LABEL, SETTINGS, log, profileArgs, redisNamespace } from '../settings.js';
 import { redisCommandsProcessed } from '../stores.js';
+import { checkModernAnswer, modernToolCallLoad } from './modern-load.js';
 import { createSessions, measure, median, type LoadSummary, type Skipped } from './shared.js';
 
 type Store = 'memory' | 'redis' | 'redis-bus';
@@ -34,6 +36,8 @@ export interface WarmRow extends LoadSummary {
   store?: string;
   /** (a) on Nest's own `ExpressAdapter`, for comparison with its default `McpExpressAdapter`. */
   nestExpressAdapter?: boolean;
+  /** Served to 2026-07-28 requests (no session), rather than to 2025 sessions. */
+  modern?: boolean;
   storeRoundTripsPerRequest?: number;
   /** Commands Redis processed per request, whoever sent them (rows on Redis only). */
   redisCommandsPerRequest?: number;
@@ -46,6 +50,7 @@ interface WarmTarget {
   json: boolean;
   store?: Store;
   nestExpressAdapter?: boolean;
+  modern?: boolean;
   server: ServerProcess;
   load: AutocannonOptions;
   runs: WarmRound[];
@@ -82,19 +87,29 @@ function toolCallLoad(port: number, sessions: string[], connections: number): Au
   };
 }
 
-/** One warm server: kind, response mode, store, and for (a) whether on Nest's ExpressAdapter. */
-type WarmPlanItem = [kind: ServerKind, json: boolean, store?: Store, nestExpressAdapter?: boolean];
+/**
+ * One warm server: kind, response mode, store, for (a) whether on Nest's ExpressAdapter,
+ * and whether it is loaded with 2026-07-28 requests.
+ */
+type WarmPlanItem = [
+  kind: ServerKind,
+  json: boolean,
+  store?: Store,
+  nestExpressAdapter?: boolean,
+  modern?: boolean,
+];
 
-const targetName = (kind: ServerKind, json: boolean, store?: Store, nestExpress?: boolean) =>
-  `${kind}${nestExpress ? ' (ExpressAdapter)' : ''} ${json ? 'json' : 'sse'}${store ? ` ${store}` : ''}`;
+const targetName = (...[kind, json, store, nestExpress, modern]: WarmPlanItem) =>
+  `${kind}${nestExpress ? ' (ExpressAdapter)' : ''} ${modern ? MODERN_PROTOCOL_VERSION : json ? 'json' : 'sse'}${store ? ` ${store}` : ''}`;
 
-async function startWarmTarget(...[kind, json, store, nestExpressAdapter]: WarmPlanItem) {
+async function startWarmTarget(...[kind, json, store, nestExpressAdapter, modern]: WarmPlanItem) {
   const config: ServerConfig = {
     kind,
     json,
     store,
     nestExpressAdapter,
     redisNamespace: redisNamespace('warm'),
+    moduleOptions: modern ? { protocol: 'dual' } : undefined,
   };
   const server = await ServerProcess.start(
     config,
@@ -103,6 +118,16 @@ async function startWarmTarget(...[kind, json, store, nestExpressAdapter]: WarmP
       `warm-${json ? 'json' : 'sse'}-${store ?? 'default'}${nestExpressAdapter ? '-nest-express' : ''}`,
     ),
   );
+  if (modern) {
+    const load = modernToolCallLoad(server.port, SETTINGS.warm.connections);
+    try {
+      await checkModernAnswer(load);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return { kind, json, store, nestExpressAdapter, modern, server, load, runs: [] } as WarmTarget;
+  }
   const client = new McpHttpClient(server.port);
   try {
     const sessions = await createSessions(client, SETTINGS.warm.sessions, 10);
@@ -134,6 +159,9 @@ function warmPlan(): WarmPlanItem[] {
   plan.push(['module', false, 'redis']);
   // The Redis event store and bus against the in-memory event store, same session store.
   plan.push(['module', false, 'redis-bus']);
+  // The 2026-07-28 era: this module's stateless path, and the v2 SDK's own entry.
+  plan.push(['module', true, 'memory', false, true]);
+  plan.push(['v2-handler', true, undefined, false, true]);
   return plan;
 }
 
@@ -174,7 +202,7 @@ async function warmRound(target: WarmTarget): Promise<void> {
   const cpuMicrosPerRequest = (cpuAfter - cpuBefore) / Math.max(1, summary.requests);
   target.runs.push({ ...summary, trips, redisCommands, counts, cpuMicrosPerRequest });
   log(
-    `warm ${targetName(target.kind, target.json, target.store, target.nestExpressAdapter)}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, errors ${summary.errors}, non2xx ${summary.non2xx}${trips === undefined ? '' : `, store trips ${trips}`}${redisCommands === undefined ? '' : `, Redis commands ${redisCommands}`}, server CPU ${cpuMicrosPerRequest.toFixed(0)} µs/req`,
+    `warm ${targetName(target.kind, target.json, target.store, target.nestExpressAdapter, target.modern)}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, errors ${summary.errors}, non2xx ${summary.non2xx}${trips === undefined ? '' : `, store trips ${trips}`}${redisCommands === undefined ? '' : `, Redis commands ${redisCommands}`}, server CPU ${cpuMicrosPerRequest.toFixed(0)} µs/req`,
   );
 }
 
@@ -185,8 +213,9 @@ function toRow(t: WarmTarget): WarmRow {
     : undefined;
   return {
     server: t.kind,
-    label: t.nestExpressAdapter ? `${KIND_LABEL[t.kind]} on ExpressAdapter` : KIND_LABEL[t.kind],
+    label: `${KIND_LABEL[t.kind]}${t.nestExpressAdapter ? ' on ExpressAdapter' : ''}${t.modern ? `, ${MODERN_PROTOCOL_VERSION}` : ''}`,
     mode: t.json ? 'json' : 'sse',
+    modern: t.modern,
     store: t.store,
     nestExpressAdapter: t.nestExpressAdapter,
     rps: median(t.runs.map((r) => r.rps)),

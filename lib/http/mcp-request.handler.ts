@@ -6,6 +6,7 @@ import { SessionStoreUnavailableError } from '../errors/session-store-unavailabl
 import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
 import { MCP_RESOLVED_OPTIONS } from '../mcp.constants.js';
 import { isJsonContentType, type InitializeRequest } from '../sdk/protocol.js';
+import { ModernEndpoint } from '../sdk/modern/modern-endpoint.js';
 import type { HandleOptions } from '../sdk/session-channel.js';
 import { McpSessionManager, type ResolvedSession } from '../session/mcp-session.manager.js';
 import { requestIdIn } from '../utils/json-rpc-id.util.js';
@@ -37,11 +38,20 @@ export class McpRequestHandler {
   constructor(
     private readonly sessions: McpSessionManager,
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
+    private readonly modern: ModernEndpoint,
   ) {}
 
-  /** POST: `initialize` starts (or resumes) a session; other messages go to the one named. */
+  /**
+   * POST: a 2026-07-28 request goes to the modern era's stateless handler; of 2025
+   * traffic, `initialize` starts (or resumes) a session, and other messages go to the
+   * session named.
+   */
   async handlePost(req: Request, res: Response): Promise<void> {
     const body = this.jsonBody(req);
+    if (this.modern.claims(req, body)) {
+      this.refuseNewWorkWhileShuttingDown(req, body);
+      return this.modern.serve(req, res, body);
+    }
     requireValidBatch(body);
     this.refuseNewWorkWhileShuttingDown(req, body);
     if (messagesOf(body).some(isInitialize)) return this.initialize(req, res, body);

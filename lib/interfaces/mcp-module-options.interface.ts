@@ -56,6 +56,14 @@ export interface McpModuleOptions {
    */
   shutdownGraceMs?: number;
   /**
+   * Which protocol eras the endpoint serves. `'dual'`: 2025 clients get resumable sessions
+   * as always, and 2026-07-28 clients are served statelessly on the same URL, when the
+   * optional package `@modelcontextprotocol/server` (v2) is installed (without it, one log
+   * line at bootstrap, and 2025 only). `'legacy'`: 2025 only; 2026-07-28 requests get
+   * the same errors as from a 2025-only server. Default: `'dual'`.
+   */
+  protocol?: 'dual' | 'legacy';
+  /**
    * Where SSE events are kept so clients can resume a stream with `Last-Event-ID`: an
    * instance, a class the module instantiates, or `false` to turn resumability off.
    * Default: an in-memory store (this process only, bounded in count and age). Not used

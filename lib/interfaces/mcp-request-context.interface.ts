@@ -70,6 +70,18 @@ export interface McpRequestContext {
    * @returns false when the client cannot resume (older protocol, or no event store).
    */
   closeSSEStream(): boolean;
-  /** The SDK server of this session, for anything the context does not wrap. */
+  /**
+   * The SDK server of this session, for anything the context does not wrap. 2025 clients
+   * only: a 2026-07-28 request has no session, and no 2025 server.
+   */
   server: McpServer;
+  /**
+   * 2026-07-28 only: the client's answers to the input an earlier round of this request
+   * asked for, by key (multi-round-trip requests). A handler asks for input by returning
+   * an input-required result: `inputRequired({ inputRequests })` from
+   * `@modelcontextprotocol/server`. Untrusted client input.
+   */
+  inputResponses?: Record<string, unknown>;
+  /** 2026-07-28 only: the `requestState` an earlier round returned, echoed by the client. Untrusted. */
+  requestState?: string;
 }

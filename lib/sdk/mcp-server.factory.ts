@@ -9,6 +9,8 @@ import {
 } from '../discovery/mcp.registry.js';
 import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
 import { MCP_RESOLVED_OPTIONS } from '../mcp.constants.js';
+import { invoke, withArgs } from './decorated-call.js';
+import { isInputRequired, resolveInputRequired } from './input-required.js';
 import { LazyJsonSchemaValidator } from './lazy-json-schema.validator.js';
 import { toGetPromptResult } from './prompt-result.mapper.js';
 import {
@@ -21,31 +23,6 @@ import { toReadResourceResult } from './resource-result.mapper.js';
 import type { SessionChannel } from './session-channel.js';
 import { toCallToolResult } from './tool-result.mapper.js';
 import { withObjectSchemas } from './tool-schemas.js';
-
-type ArgsHandler<T> = (args: unknown, extra: SdkRequestExtra) => Promise<T>;
-
-/**
- * The SDK calls a tool or prompt handler with `(args, extra)` when it has an argument
- * schema and with `(extra)` alone when it has none; this gives `run` both either way.
- */
-function withArgs<T>(hasSchema: boolean, run: ArgsHandler<T>) {
-  return hasSchema ? run : (extra: SdkRequestExtra) => run({}, extra);
-}
-
-/**
- * Calls a decorated method, making whatever it throws an `Error`: the SDK answers a
- * thrown object with `[object Object]`, and a thrown `undefined` with nothing at all.
- */
-async function invoke(call: () => unknown): Promise<unknown> {
-  try {
-    return await call();
-  } catch (thrown) {
-    if (thrown instanceof Error) throw thrown;
-    const message = (thrown as { message?: unknown } | null | undefined)?.message;
-    const text = typeof message === 'string' ? message : typeof thrown === 'string' ? thrown : '';
-    throw new Error(text || `Handler failed: it threw ${String(thrown)}`, { cause: thrown });
-  }
-}
 
 /** Builds the SDK server of one session from what the registry holds. */
 @Injectable()
@@ -101,9 +78,14 @@ export class McpServerFactory implements OnApplicationBootstrap {
   private registerTool(server: McpServer, tool: DiscoveredTool, state: SessionState): void {
     const { name, title, description, inputSchema, outputSchema, annotations } = tool.options;
     const hasOutputSchema = outputSchema !== undefined;
-    const handler = withArgs(inputSchema !== undefined, async (args, extra) => {
+    const handler = withArgs(inputSchema !== undefined, async (args, extra: SdkRequestExtra) => {
       const context = createRequestContext(server, extra, state);
-      const result = await invoke(() => tool.call(args, context));
+      let result = await invoke(() => tool.call(args, context));
+      if (isInputRequired(result)) {
+        result = await resolveInputRequired(server, extra, result, (inputResponses, requestState) =>
+          invoke(() => tool.call(args, { ...context, inputResponses, requestState })),
+        );
+      }
       return toCallToolResult(result, hasOutputSchema);
     });
     server.registerTool(
@@ -146,9 +128,14 @@ export class McpServerFactory implements OnApplicationBootstrap {
 
   private registerPrompt(server: McpServer, prompt: DiscoveredPrompt, state: SessionState): void {
     const { name, title, description, argsSchema } = prompt.options;
-    const handler = withArgs(argsSchema !== undefined, async (args, extra) => {
+    const handler = withArgs(argsSchema !== undefined, async (args, extra: SdkRequestExtra) => {
       const context = createRequestContext(server, extra, state);
-      const result = await invoke(() => prompt.call(args, context));
+      let result = await invoke(() => prompt.call(args, context));
+      if (isInputRequired(result)) {
+        result = await resolveInputRequired(server, extra, result, (inputResponses, requestState) =>
+          invoke(() => prompt.call(args, { ...context, inputResponses, requestState })),
+        );
+      }
       return toGetPromptResult(result, name);
     });
     server.registerPrompt(name, { title, description, argsSchema }, handler as never);

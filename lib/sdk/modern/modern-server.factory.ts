@@ -1,0 +1,103 @@
+import type { McpServer as ModernMcpServer, ServerContext } from '@modelcontextprotocol/server';
+import type { Request } from 'express';
+import type { McpRegistry } from '../../discovery/mcp.registry.js';
+import { invoke, withArgs } from '../decorated-call.js';
+import { isInputRequired } from '../input-required.js';
+import { toGetPromptResult } from '../prompt-result.mapper.js';
+import { toReadResourceResult } from '../resource-result.mapper.js';
+import { toCallToolResult } from '../tool-result.mapper.js';
+import { withObjectSchemas } from '../tool-schemas.js';
+import { createModernRequestContext } from './modern-request-context.js';
+
+/** The v2 server package, loaded at bootstrap when installed. */
+export type ModernSdk = typeof import('@modelcontextprotocol/server');
+
+/** What a modern request brings to the handlers it reaches. */
+export interface ModernRequestInfo {
+  request: Request;
+  protocolVersion?: string;
+}
+
+/**
+ * Builds the v2 `McpServer` that serves one 2026-07-28 request, from the same registry as
+ * the 2025 sessions' servers: every `@Tool`, `@Resource`, `@ResourceTemplate`, `@Prompt`
+ * and completion, with the same result mapping.
+ */
+export class ModernServerFactory {
+  private readonly tools;
+
+  constructor(
+    private readonly sdk: ModernSdk,
+    private readonly registry: McpRegistry,
+    private readonly info: { name: string; version: string; instructions?: string },
+  ) {
+    this.tools = registry.getTools().map(withObjectSchemas);
+  }
+
+  create(http: ModernRequestInfo): ModernMcpServer {
+    const { name, version, instructions } = this.info;
+    const server = new this.sdk.McpServer(
+      { name, version },
+      { capabilities: { logging: {} }, instructions },
+    );
+    const context = (ctx: ServerContext) =>
+      createModernRequestContext(ctx, http.request, http.protocolVersion);
+
+    for (const tool of this.tools) {
+      const {
+        name: toolName,
+        title,
+        description,
+        inputSchema,
+        outputSchema,
+        annotations,
+      } = tool.options;
+      const hasOutputSchema = outputSchema !== undefined;
+      const handler = withArgs(inputSchema !== undefined, async (args, ctx: ServerContext) => {
+        const result = await invoke(() => tool.call(args, context(ctx)));
+        return isInputRequired(result) ? result : toCallToolResult(result, hasOutputSchema);
+      });
+      server.registerTool(
+        toolName,
+        { title, description, inputSchema, outputSchema, annotations } as never,
+        handler as never,
+      );
+    }
+    for (const resource of this.registry.getResources()) {
+      const { name: resourceName, uri, ...metadata } = resource.options;
+      server.registerResource(resourceName, uri, metadata, async (url: URL, ctx) => {
+        const result = await invoke(() => resource.call(url, context(ctx)));
+        return toReadResourceResult(result, url, metadata.mimeType) as never;
+      });
+    }
+    for (const template of this.registry.getResourceTemplates()) {
+      const { name: templateName, uriTemplate, complete, ...metadata } = template.options;
+      server.registerResource(
+        templateName,
+        new this.sdk.ResourceTemplate(uriTemplate, {
+          list: undefined,
+          complete: complete as never,
+        }),
+        metadata,
+        async (url, variables, ctx) => {
+          const result = await invoke(() => template.call(url, variables, context(ctx)));
+          return toReadResourceResult(result, url, metadata.mimeType) as never;
+        },
+      );
+    }
+    for (const prompt of this.registry.getPrompts()) {
+      const { name: promptName, title, description, argsSchema } = prompt.options;
+      const handler = withArgs(argsSchema !== undefined, async (args, ctx: ServerContext) => {
+        const result = await invoke(() => prompt.call(args, context(ctx)));
+        return isInputRequired(result) ? result : toGetPromptResult(result, promptName);
+      });
+      // A 2025 SDK `completable()` carries the marker the v2 SDK reads (one global symbol).
+      server.registerPrompt(
+        promptName,
+        { title, description, argsSchema } as never,
+        handler as never,
+      );
+    }
+    return server;
+  }
+}
