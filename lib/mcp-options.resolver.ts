@@ -58,6 +58,13 @@ const optionsSchema = z.strictObject({
   idleTimeoutMs: timerMs(5 * 60 * 1000),
   shutdownGraceMs: timerMs(10_000, { allowZero: true }),
   protocol: z.enum(['dual', 'legacy']).default('dual'),
+  requestState: z
+    .strictObject({
+      verify: z.custom<(state: string) => unknown>((value) => typeof value === 'function', {
+        message: 'must be a function (state) => unknown',
+      }),
+    })
+    .optional(),
   eventStore: z
     .custom(
       (value) =>

@@ -47,6 +47,18 @@ describe('conformance fixture app', () => {
         'test_simple_text',
         'test_tool_with_logging',
         'test_tool_with_progress',
+        // 2026-07-28 scenarios
+        'test_input_required_result_capabilities',
+        'test_input_required_result_elicitation',
+        'test_input_required_result_list_roots',
+        'test_input_required_result_multi_round',
+        'test_input_required_result_multiple_inputs',
+        'test_input_required_result_request_state',
+        'test_input_required_result_sampling',
+        'test_input_required_result_tampered_state',
+        'test_logging_tool',
+        'test_missing_capability',
+        'test_streaming_elicitation',
       ].sort(),
     );
     const resources = (await client.listResources()).resources.map((r) => r.uri).sort();
@@ -59,6 +71,7 @@ describe('conformance fixture app', () => {
     expect(templates.map((t) => t.uriTemplate)).toEqual(['test://template/{id}/data']);
     const prompts = (await client.listPrompts()).prompts.map((p) => p.name).sort();
     expect(prompts).toEqual([
+      'test_input_required_result_prompt',
       'test_prompt_with_arguments',
       'test_prompt_with_embedded_resource',
       'test_prompt_with_image',

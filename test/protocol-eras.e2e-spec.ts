@@ -274,4 +274,11 @@ describe('both protocol eras on one endpoint', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('fails bootstrap for a protocol or requestState option it cannot use, naming it', async () => {
+    await expect(app({ protocol: 'modern' as never })).rejects.toThrow(/option "protocol"/);
+    await expect(app({ requestState: { verify: 'no' as never } })).rejects.toThrow(
+      /option "requestState.verify"/,
+    );
+  });
 });

@@ -64,6 +64,14 @@ export interface McpModuleOptions {
    */
   protocol?: 'dual' | 'legacy';
   /**
+   * 2026-07-28 only: checks the `requestState` a client echoes back on a multi-round-trip
+   * retry, before the handler runs; it throws (or rejects) for state that fails the check,
+   * and the client gets -32602 "Invalid or expired requestState". Give it the `verify` of
+   * `createRequestStateCodec` from `@modelcontextprotocol/server` when your handlers seal
+   * their state with it. Default: none (the state reaches the handler unchecked).
+   */
+  requestState?: { verify(state: string): unknown };
+  /**
    * Where SSE events are kept so clients can resume a stream with `Last-Event-ID`: an
    * instance, a class the module instantiates, or `false` to turn resumability off.
    * Default: an in-memory store (this process only, bounded in count and age). Not used
@@ -120,7 +128,8 @@ export interface McpModuleExtras {
 }
 
 /** Options left `undefined` when not given: their default depends on the request. */
-type LeftUndefinedOptions = 'eventStore' | 'allowedHosts' | 'allowedOrigins' | 'redis';
+type LeftUndefinedOptions =
+  'eventStore' | 'allowedHosts' | 'allowedOrigins' | 'redis' | 'requestState';
 
 /** Options with every default applied; what the module's providers read (internal). */
 export type ResolvedMcpOptions = Omit<

@@ -3,9 +3,13 @@ import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { CacheManagerSessionStore, McpModule } from '../../lib/index.js';
 import { ConformanceContentTools } from './conformance-content.tools.js';
+import { ConformanceInputRequiredTools } from './conformance-input-required.tools.js';
 import { ConformanceInteractionTools } from './conformance-interaction.tools.js';
+import { ConformanceRequestStateTools } from './conformance-request-state.tools.js';
+import { ConformanceStatelessTools } from './conformance-stateless.tools.js';
 import { ConformancePrompts } from './conformance.prompts.js';
 import { ConformanceResources } from './conformance.resources.js';
+import { verifyRequestState } from './request-state.js';
 
 /** `SHUTDOWN_GRACE_MS` shortens the drain at shutdown (the drain tests set it). */
 const shutdownGraceMs = process.env.SHUTDOWN_GRACE_MS
@@ -44,12 +48,16 @@ const sharedSessions = redisUrl
       name: 'mcp-conformance-test-server',
       version: '1.0.0',
       shutdownGraceMs,
+      requestState: { verify: verifyRequestState },
       ...sharedSessions.options,
     }),
   ],
   providers: [
     ConformanceContentTools,
     ConformanceInteractionTools,
+    ConformanceInputRequiredTools,
+    ConformanceRequestStateTools,
+    ConformanceStatelessTools,
     ConformanceResources,
     ConformancePrompts,
   ],

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
+import { inputRequired, type InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { Prompt } from '../../lib/index.js';
+import { Prompt, type McpRequestContext } from '../../lib/index.js';
+import { acceptedField, askClient } from './client-input.js';
 import { TEST_IMAGE_BASE64 } from './fixtures.js';
 
 const SUGGESTIONS = ['paris', 'park', 'party', 'test', 'testing'];
@@ -75,6 +77,34 @@ export class ConformancePrompts {
           content: { type: 'image', data: TEST_IMAGE_BASE64, mimeType: 'image/png' },
         },
         { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } },
+      ],
+    };
+  }
+
+  @Prompt({
+    name: 'test_input_required_result_prompt',
+    title: 'Prompt Requiring Input',
+    description: 'A prompt that asks the user for its context first (elicitation input request)',
+  })
+  async requiringInput(
+    _args: unknown,
+    ctx: McpRequestContext,
+  ): Promise<GetPromptResult | InputRequiredResult> {
+    const asked = await askClient(ctx, {
+      user_context: inputRequired.elicit({
+        message: 'What context should the prompt use?',
+        requestedSchema: {
+          type: 'object',
+          properties: { context: { type: 'string' } },
+          required: ['context'],
+        },
+      }),
+    });
+    if (asked.pending) return asked.pending;
+    const context = acceptedField(asked.answers.user_context, 'context') ?? 'no context given';
+    return {
+      messages: [
+        { role: 'user', content: { type: 'text', text: `Answer with this context: ${context}` } },
       ],
     };
   }

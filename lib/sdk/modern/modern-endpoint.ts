@@ -60,8 +60,13 @@ export class ModernEndpoint implements OnApplicationBootstrap, OnApplicationShut
       );
       return;
     }
-    const { name, version, instructions } = this.options;
-    const servers = new ModernServerFactory(sdk, this.registry, { name, version, instructions });
+    const { name, version, instructions, requestState } = this.options;
+    const servers = new ModernServerFactory(sdk, this.registry, {
+      name,
+      version,
+      instructions,
+      requestState,
+    });
     const handler = sdk.createMcpHandler(
       ({ requestInfo }) => {
         const request = requestInfo && this.requests.get(requestInfo);

@@ -29,16 +29,25 @@ export class ModernServerFactory {
   constructor(
     private readonly sdk: ModernSdk,
     private readonly registry: McpRegistry,
-    private readonly info: { name: string; version: string; instructions?: string },
+    private readonly info: {
+      name: string;
+      version: string;
+      instructions?: string;
+      requestState?: { verify(state: string): unknown };
+    },
   ) {
     this.tools = registry.getTools().map(withObjectSchemas);
   }
 
   create(http: ModernRequestInfo): ModernMcpServer {
-    const { name, version, instructions } = this.info;
+    const { name, version, instructions, requestState } = this.info;
+    // The check's own result is dropped, so that handlers read the state as sent.
+    const verify = requestState && {
+      verify: async (state: string) => void (await requestState.verify(state)),
+    };
     const server = new this.sdk.McpServer(
       { name, version },
-      { capabilities: { logging: {} }, instructions },
+      { capabilities: { logging: {} }, instructions, requestState: verify },
     );
     const context = (ctx: ServerContext) =>
       createModernRequestContext(ctx, http.request, http.protocolVersion);
