@@ -3,18 +3,14 @@ import autocannon, { type AutocannonOptions } from 'autocannon';
 import { McpHttpClient } from '../client.js';
 import { ServerProcess } from '../child-process.js';
 import {
-  MCP_PATH,
   MODERN_PROTOCOL_VERSION,
-  PROTOCOL_VERSION,
-  TOOL_NAME,
-  TOOL_TEXT,
   type ServerConfig,
   type ServerKind,
   type StoreCounts,
 } from '../common.js';
 import { KIND_LABEL, SETTINGS, log, profileArgs, redisNamespace } from '../settings.js';
 import { redisCommandsProcessed } from '../stores.js';
-import { checkModernAnswer, modernToolCallLoad } from './modern-load.js';
+import { checkModernAnswer, modernToolCallLoad, toolCallLoad } from './tool-call.loads.js';
 import { createSessions, measure, median, type LoadSummary, type Skipped } from './shared.js';
 
 type Store = 'memory' | 'redis' | 'redis-bus';
@@ -54,37 +50,6 @@ interface WarmTarget {
   server: ServerProcess;
   load: AutocannonOptions;
   runs: WarmRound[];
-}
-
-let rpcId = 0;
-
-/** Each request goes to the next session round-robin, with a unique JSON-RPC id. */
-function toolCallLoad(port: number, sessions: string[], connections: number): AutocannonOptions {
-  let turn = 0;
-  const headers = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': PROTOCOL_VERSION,
-  };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    pipelining: 1,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: MCP_PATH,
-        setupRequest: (request: object) => ({
-          ...request,
-          method: 'POST',
-          path: MCP_PATH,
-          headers: { ...headers, 'mcp-session-id': sessions[turn++ % sessions.length] },
-          body: `{"jsonrpc":"2.0","id":${++rpcId},"method":"tools/call","params":{"name":"${TOOL_NAME}","arguments":{"text":"${TOOL_TEXT}"}}}`,
-        }),
-      },
-    ],
-  };
 }
 
 /**
