@@ -16,12 +16,7 @@ import {
   type McpModuleOptions,
   type McpRequestContext,
 } from '../lib/index.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CountingStore } from './fixtures/counting-store.js';
-import { freePort, ServerProcess } from './fixtures/server-process.js';
 import { SurfaceProvider } from './fixtures/surface.provider.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
 
@@ -251,34 +246,5 @@ describe('both protocol eras on one endpoint', () => {
     await legacy.connect(new StreamableHTTPClientTransport(server.url));
     opened.clients.push(legacy);
     expect((await legacy.callTool(greet)).content).toEqual(expected);
-  });
-
-  it('serves 2025 only, with one log line, when the v2 package is not installed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-eras-'));
-    const hook = resolve('test/fixtures/without-v2-server.mjs');
-    const env = {
-      SESSION_FILE: join(dir, 'sessions.json'),
-      REDIS_URL: '',
-      NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`,
-    };
-    const sample = await new ServerProcess(await freePort(), env).start();
-    try {
-      const lines = sample.output.split('\n').filter((line) => line.includes('2025 clients only'));
-      expect(lines).toHaveLength(1);
-      await expect(modernClient(sample.url, { pin: MODERN })).rejects.toThrow();
-      const { client, transport } = await modernClient(sample.url, 'auto');
-      expect(client.getNegotiatedProtocolVersion()).not.toBe(MODERN);
-      expect(transport.sessionId).toEqual(expect.any(String));
-    } finally {
-      await sample.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('fails bootstrap for a protocol or requestState option it cannot use, naming it', async () => {
-    await expect(app({ protocol: 'modern' as never })).rejects.toThrow(/option "protocol"/);
-    await expect(app({ requestState: { verify: 'no' as never } })).rejects.toThrow(
-      /option "requestState.verify"/,
-    );
   });
 });

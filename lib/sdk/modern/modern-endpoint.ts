@@ -14,6 +14,12 @@ import { writeWebResponse } from '../web-response.writer.js';
 import { ModernServerFactory, type ModernSdk } from './modern-server.factory.js';
 
 const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+const SELF_CHECK_VERSION = '2026-07-28';
+const SELF_CHECK_META = {
+  [PROTOCOL_VERSION_META_KEY]: SELF_CHECK_VERSION,
+  'io.modelcontextprotocol/clientInfo': { name: 'nestjs-resumable-mcp', version: 'bootstrap' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
 /** Headers a body-less Fetch `Request` must not carry. */
 const BODY_HEADERS = new Set(['content-length', 'transfer-encoding']);
 
@@ -81,6 +87,42 @@ export class ModernEndpoint implements OnApplicationBootstrap, OnApplicationShut
       },
     );
     this.served = { sdk, handler };
+    await this.selfCheck();
+  }
+
+  /**
+   * Lists the tools and prompts once, as a 2026-07-28 client would: the v2 SDK turns every
+   * schema into JSON Schema then, and refuses some that the 2025 path takes (a `z.date()`,
+   * say). Better to fail bootstrap, saying what to fix, than every modern request.
+   */
+  private async selfCheck(): Promise<void> {
+    const methods = [
+      this.registry.getTools().length > 0 && 'tools/list',
+      this.registry.getPrompts().length > 0 && 'prompts/list',
+      this.registry.getResourceTemplates().length > 0 && 'resources/templates/list',
+    ].filter((method): method is string => method !== false);
+    for (const method of methods) {
+      const answer = await this.served!.handler.fetch(
+        new Request('http://localhost/', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': SELF_CHECK_VERSION,
+            'mcp-method': method,
+          },
+        }),
+        { parsedBody: { jsonrpc: '2.0', id: 0, method, params: { _meta: SELF_CHECK_META } } },
+      );
+      const body = (await answer.json().catch(() => undefined)) as
+        { error?: { message?: string } } | undefined;
+      if (answer.status === 200 && body && !body.error) continue;
+      throw new Error(
+        `McpModule: 2026-07-28 clients could not use ${method}: ` +
+          `${body?.error?.message ?? `HTTP ${answer.status}`}. Change the schema it names, ` +
+          `or set protocol: 'legacy' to serve 2025 clients only`,
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
