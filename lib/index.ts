@@ -43,3 +43,4 @@ export {
   type InMemoryEventStoreOptions,
 } from './stores/in-memory-event.store.js';
 export { McpResourceSubscriptions } from './sdk/resource-subscriptions.js';
+export { McpListChanges } from './session/mcp-list-changes.js';

@@ -11,6 +11,7 @@ import {
 import { ConfigurableModuleClass } from './mcp.module-definition.js';
 import { MCP_PROVIDERS } from './mcp.providers.js';
 import { McpResourceSubscriptions } from './sdk/resource-subscriptions.js';
+import { McpListChanges } from './session/mcp-list-changes.js';
 import { McpSessionManager } from './session/mcp-session.manager.js';
 
 /**
@@ -38,6 +39,7 @@ import { McpSessionManager } from './session/mcp-session.manager.js';
     McpSessionManager,
     MCP_EVENT_STORE,
     McpResourceSubscriptions,
+    McpListChanges,
   ],
 })
 export class McpModule extends ConfigurableModuleClass implements NestModule {

@@ -28,6 +28,7 @@ import { McpResourceSubscriptions } from './sdk/resource-subscriptions.js';
 import { SessionChannelFactory } from './sdk/session-channel.factory.js';
 import { LiveSessions } from './session/live-sessions.js';
 import { McpSessionManager } from './session/mcp-session.manager.js';
+import { McpListChanges } from './session/mcp-list-changes.js';
 import { SessionBusRelay } from './session/session-bus.relay.js';
 import { SessionMaintenance } from './session/session-maintenance.js';
 import { SessionRecordRepository } from './session/session-record.repository.js';
@@ -160,6 +161,7 @@ export const MCP_PROVIDERS: Provider[] = [
   SessionRestorer,
   SessionMaintenance,
   SessionBusRelay,
+  McpListChanges,
   McpSessionManager,
   { provide: MCP_SESSION_MANAGER, useExisting: McpSessionManager },
   // http

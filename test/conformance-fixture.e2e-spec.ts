@@ -59,6 +59,8 @@ describe('conformance fixture app', () => {
         'test_logging_tool',
         'test_missing_capability',
         'test_streaming_elicitation',
+        'test_trigger_prompt_change',
+        'test_trigger_tool_change',
       ].sort(),
     );
     const resources = (await client.listResources()).resources.map((r) => r.uri).sort();

@@ -1,3 +1,7 @@
+/** A change that every instance tells the clients it serves about. */
+export type ServerChange =
+  { list: 'tools' | 'prompts' | 'resources' } | { resourceUpdated: string };
+
 /**
  * What the instances of one server tell each other about sessions. With the `redis`
  * option it is Redis pub/sub; without it there is none: each instance learns of a delete
@@ -25,4 +29,8 @@ export interface SessionBus {
   broadcast(sessionId: string, message: unknown): Promise<void>;
   /** Calls `listener` with each message broadcast by any other instance. */
   onBroadcast(listener: (sessionId: string, message: unknown) => void): Promise<void>;
+  /** Tells every other instance about a change of the server's lists or resources. */
+  publishChange(change: ServerChange): Promise<void>;
+  /** Calls `listener` with each change published by another instance. */
+  onChange(listener: (change: ServerChange) => void): Promise<void>;
 }

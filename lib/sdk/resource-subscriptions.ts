@@ -7,13 +7,16 @@ import {
 import type { McpEventStore } from '../interfaces/mcp-event-store.interface.js';
 import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
 import type { ResourceSubscriberIndex } from '../interfaces/resource-subscriber-index.interface.js';
+import type { SessionBus } from '../interfaces/session-bus.interface.js';
 import type { SessionStore } from '../interfaces/session-store.interface.js';
 import {
   MCP_EVENT_STORE,
   MCP_RESOLVED_OPTIONS,
+  MCP_SESSION_BUS,
   MCP_SESSION_STORE,
   MCP_SUBSCRIBER_INDEX,
 } from '../mcp.constants.js';
+import { ModernEndpoint } from './modern/modern-endpoint.js';
 import { canonicalUri } from '../utils/canonical-uri.util.js';
 import { within } from '../utils/within.util.js';
 
@@ -91,6 +94,8 @@ export class McpResourceSubscriptions {
     @Inject(MCP_EVENT_STORE) events: McpEventStore | null,
     @Inject(MCP_SESSION_STORE) private readonly store: SessionStore,
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
+    private readonly modern: ModernEndpoint,
+    @Inject(MCP_SESSION_BUS) private readonly bus: SessionBus | null,
   ) {
     if (index && events?.followStream) this.shared = { index, events };
   }
@@ -134,11 +139,15 @@ export class McpResourceSubscriptions {
 
   /**
    * Notifies every session subscribed to `uri`: those live here, or with the `redis`
-   * option every subscribed session of every instance.
+   * option every subscribed session of every instance; and the 2026-07-28 clients
+   * listening for it (`subscriptions/listen`), on every instance.
    *
-   * @returns how many sessions were notified.
+   * @returns how many 2025 sessions were notified.
    */
   async notifyUpdated(uri: string): Promise<number> {
+    // 2026-07-28 clients listening (`subscriptions/listen`), here and on the other instances.
+    this.modern.notify({ resourceUpdated: uri });
+    await this.bus?.publishChange({ resourceUpdated: uri }).catch(() => undefined);
     if (this.shared) return this.notifyShared(this.shared, uri);
     const sessions = [...(this.subscribers.get(keyOf(uri)) ?? [])];
     const sent = await Promise.all(sessions.map((s) => s.notify(uri).catch(() => false)));

@@ -1,4 +1,4 @@
-import type { SessionBus } from '../interfaces/session-bus.interface.js';
+import type { ServerChange, SessionBus } from '../interfaces/session-bus.interface.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /** A message on the bus: the session it belongs to, and the JSON-RPC message. */
@@ -11,8 +11,8 @@ interface Envelope {
 
 /**
  * The {@link SessionBus} on Redis pub/sub. Channels: `<prefix>deleted` (session ids),
- * `<prefix>instance:<id>` (messages for one instance) and `<prefix>broadcast` (messages for
- * every instance).
+ * `<prefix>instance:<id>` (messages for one instance), `<prefix>broadcast` (messages for
+ * every instance) and `<prefix>changed` (changes of the server's lists and resources).
  */
 export class RedisSessionBus implements SessionBus {
   private readonly prefix: string;
@@ -51,6 +51,20 @@ export class RedisSessionBus implements SessionBus {
     await this.redis.subscribe(`${this.prefix}instance:${instanceId}`, (raw) => {
       const envelope = parse(raw);
       if (envelope) listener(envelope.s, envelope.m);
+    });
+  }
+
+  async publishChange(change: ServerChange): Promise<void> {
+    const envelope: Envelope = { s: '', m: change, from: this.instanceId };
+    await this.publish('publishChange', `${this.prefix}changed`, JSON.stringify(envelope));
+  }
+
+  async onChange(listener: (change: ServerChange) => void): Promise<void> {
+    await this.redis.subscribe(`${this.prefix}changed`, (raw) => {
+      const envelope = parse(raw);
+      if (envelope && envelope.from !== this.instanceId && typeof envelope.m === 'object') {
+        listener(envelope.m as ServerChange);
+      }
     });
   }
 

@@ -10,6 +10,7 @@ import { ConformanceStatelessTools } from './conformance-stateless.tools.js';
 import { ConformancePrompts } from './conformance.prompts.js';
 import { ConformanceResources } from './conformance.resources.js';
 import { verifyRequestState } from './request-state.js';
+import { ConformanceListChangesTools } from './conformance-list-changes.tools.js';
 
 /** `SHUTDOWN_GRACE_MS` shortens the drain at shutdown (the drain tests set it). */
 const shutdownGraceMs = process.env.SHUTDOWN_GRACE_MS
@@ -58,6 +59,7 @@ const sharedSessions = redisUrl
     ConformanceInputRequiredTools,
     ConformanceRequestStateTools,
     ConformanceStatelessTools,
+    ConformanceListChangesTools,
     ConformanceResources,
     ConformancePrompts,
   ],

@@ -9,6 +9,7 @@ import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Request, Response } from 'express';
 import { McpRegistry } from '../../discovery/mcp.registry.js';
 import type { ResolvedMcpOptions } from '../../interfaces/mcp-module-options.interface.js';
+import type { ServerChange } from '../../interfaces/session-bus.interface.js';
 import { MCP_RESOLVED_OPTIONS } from '../../mcp.constants.js';
 import { writeWebResponse } from '../web-response.writer.js';
 import { ModernServerFactory, type ModernSdk } from './modern-server.factory.js';
@@ -127,6 +128,16 @@ export class ModernEndpoint implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     await this.served?.handler.close();
+  }
+
+  /** Tells the 2026-07-28 clients listening here (`subscriptions/listen`) about a change. */
+  notify(change: ServerChange): void {
+    const notify = this.served?.handler.notify;
+    if (!notify) return;
+    if ('resourceUpdated' in change) return notify.resourceUpdated(change.resourceUpdated);
+    if (change.list === 'tools') notify.toolsChanged();
+    else if (change.list === 'prompts') notify.promptsChanged();
+    else notify.resourcesChanged();
   }
 
   /** Whether this POST is the modern era's to answer (everything but 2025 traffic). */
