@@ -22,7 +22,7 @@ describe('the sample survives a restart of its process (file-backed store, no se
     servers.push(first);
     // A newcomer's first screen: the default store starts without a warning.
     expect(first.output).toContain('MCP server on');
-    expect(first.output).not.toMatch(/\bWARN\b/);
+    expect(first.output).not.toMatch(/\bWARN\b|warning/i);
 
     const client = new Client({ name: 'restart-test', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(first.url);

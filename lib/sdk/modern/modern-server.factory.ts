@@ -36,7 +36,10 @@ export class ModernServerFactory {
       requestState?: { verify(state: string): unknown };
     },
   ) {
-    this.tools = registry.getTools().map(withObjectSchemas);
+    // The schemas as declared: the 2025 path's zod objects lack the v2 SDK's `~standard.jsonSchema`.
+    this.tools = registry.getTools();
+    // The same bootstrap errors as the 2025 path, for schemas neither era can list.
+    this.tools.forEach(withObjectSchemas);
   }
 
   create(http: ModernRequestInfo): ModernMcpServer {
