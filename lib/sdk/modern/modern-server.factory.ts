@@ -1,6 +1,7 @@
 import type { McpServer as ModernMcpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Request } from 'express';
-import type { McpRegistry } from '../../discovery/mcp.registry.js';
+import { z } from 'zod';
+import type { DiscoveredTool, McpRegistry } from '../../discovery/mcp.registry.js';
 import { invoke, withArgs } from '../decorated-call.js';
 import { isInputRequired } from '../input-required.js';
 import { toGetPromptResult } from '../prompt-result.mapper.js';
@@ -8,6 +9,25 @@ import { toReadResourceResult } from '../resource-result.mapper.js';
 import { toCallToolResult } from '../tool-result.mapper.js';
 import { withObjectSchemas } from '../tool-schemas.js';
 import { createModernRequestContext } from './modern-request-context.js';
+
+/** A shape of zod schemas (`{ city: z.string() }`), rather than a schema. */
+const isShape = (schema: unknown): schema is Record<string, z.ZodType> =>
+  typeof schema === 'object' && schema !== null && !('~standard' in schema);
+
+/**
+ * The tool with its shapes as zod objects, built once here rather than by the v2 SDK on
+ * every request's server. Built with the app's zod, whose objects carry the
+ * `~standard.jsonSchema` the v2 SDK lists schemas with (the 2025 path's objects do not).
+ */
+function withClassicObjects(tool: DiscoveredTool): DiscoveredTool {
+  const { inputSchema, outputSchema } = tool.options;
+  const options = {
+    ...tool.options,
+    inputSchema: isShape(inputSchema) ? z.object(inputSchema) : inputSchema,
+    outputSchema: isShape(outputSchema) ? z.object(outputSchema) : outputSchema,
+  };
+  return { ...tool, options } as DiscoveredTool;
+}
 
 /** The v2 server package, loaded at bootstrap when installed. */
 export type ModernSdk = typeof import('@modelcontextprotocol/server');
@@ -37,9 +57,9 @@ export class ModernServerFactory {
     },
   ) {
     // The schemas as declared: the 2025 path's zod objects lack the v2 SDK's `~standard.jsonSchema`.
-    this.tools = registry.getTools();
     // The same bootstrap errors as the 2025 path, for schemas neither era can list.
-    this.tools.forEach(withObjectSchemas);
+    registry.getTools().forEach(withObjectSchemas);
+    this.tools = registry.getTools().map(withClassicObjects);
   }
 
   create(http: ModernRequestInfo): ModernMcpServer {
