@@ -28,6 +28,7 @@ import { McpResourceSubscriptions } from './sdk/resource-subscriptions.js';
 import { SessionChannelFactory } from './sdk/session-channel.factory.js';
 import { LiveSessions } from './session/live-sessions.js';
 import { McpSessionManager } from './session/mcp-session.manager.js';
+import { LocalChanges } from './session/local-changes.js';
 import { McpListChanges } from './session/mcp-list-changes.js';
 import { SessionBusRelay } from './session/session-bus.relay.js';
 import { SessionMaintenance } from './session/session-maintenance.js';
@@ -160,6 +161,7 @@ export const MCP_PROVIDERS: Provider[] = [
   revalidatorProvider,
   SessionRestorer,
   SessionMaintenance,
+  LocalChanges,
   SessionBusRelay,
   McpListChanges,
   McpSessionManager,

@@ -9,6 +9,7 @@ import { InMemorySessionStore, McpListChanges, type McpModuleOptions } from '../
 import { describeWithRedis, REDIS_URL, uniqueNamespace } from './fixtures/redis.js';
 import { SurfaceProvider } from './fixtures/surface.provider.js';
 import { createTestApp, type TestApp } from './fixtures/test-app.js';
+import { messageOf, SseReader } from './fixtures/sse-client.js';
 import { waitFor } from './fixtures/wait-for.js';
 
 describe('McpListChanges', () => {
@@ -52,6 +53,46 @@ describe('McpListChanges', () => {
     await waitFor(() => one.heard.length === 2 && two.heard.length === 2);
     expect(one.heard).toEqual(['tools', 'prompts']);
     expect(two.heard).toEqual(['tools', 'prompts']);
+  });
+
+  it('tells a 2026-07-28 client listening on subscriptions/listen', async () => {
+    const app = await start({ protocol: 'dual' });
+    const version = '2026-07-28';
+    const abort = new AbortController();
+    const listen = await fetch(app.url, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': version,
+        'mcp-method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'subscriptions/listen',
+        params: {
+          notifications: { toolsListChanged: true },
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': version,
+            'io.modelcontextprotocol/clientInfo': { name: 'listener', version: '1.0.0' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      }),
+    });
+    expect(listen.status).toBe(200);
+    const stream = new SseReader(listen);
+    await stream.next(1000); // the acknowledgement
+    await app.app.get(McpListChanges).toolsChanged();
+    const methods: string[] = [];
+    for (let e = await stream.next(1000); e; e = await stream.next(300)) {
+      methods.push(String(messageOf(e)?.method));
+    }
+    abort.abort();
+    await stream.cancel();
+    expect(methods).toContain('notifications/tools/list_changed');
   });
 
   describeWithRedis('with the redis option', () => {

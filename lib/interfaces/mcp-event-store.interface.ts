@@ -1,5 +1,8 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
+/** The stream id the SDK gives every session's standalone GET stream. */
+export const STANDALONE_STREAM_ID = '_GET_stream';
+
 /**
  * Keeps the SSE events of every session so a client that lost a stream can resume it
  * with `Last-Event-ID`. Unlike the SDK's `EventStore`, every call names the session:

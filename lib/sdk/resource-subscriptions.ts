@@ -4,7 +4,10 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { McpEventStore } from '../interfaces/mcp-event-store.interface.js';
+import {
+  STANDALONE_STREAM_ID,
+  type McpEventStore,
+} from '../interfaces/mcp-event-store.interface.js';
 import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
 import type { ResourceSubscriberIndex } from '../interfaces/resource-subscriber-index.interface.js';
 import type { SessionBus } from '../interfaces/session-bus.interface.js';
@@ -22,8 +25,6 @@ import { within } from '../utils/within.util.js';
 
 /** Subscriptions meet on a URI's canonical form; a template's URI may not parse as one. */
 const keyOf = (uri: string) => canonicalUri(uri) ?? uri;
-/** The SDK's name of every session's standalone GET stream. */
-const STANDALONE_STREAM = '_GET_stream';
 
 /** The notification of an update, as a session's standalone stream carries it. */
 const updated = (uri: string) => ({
@@ -161,13 +162,20 @@ export class McpResourceSubscriptions {
   ): Promise<number> {
     const resource = keyOf(uri);
     const subscribers = await index.subscribers(resource);
+    if (subscribers.length === 0) return 0;
+    const ids = subscribers.map(({ sessionId }) => sessionId);
+    // One round trip for every subscriber's record when the store can.
+    const records = await within(
+      this.options.storeTimeoutMs,
+      this.store.loadMany?.(ids) ?? Promise.all(ids.map((id) => this.store.load(id))),
+    );
     const sent = await Promise.all(
-      subscribers.map(async ({ sessionId, uri: subscribedAs }) => {
-        if (!(await within(this.options.storeTimeoutMs, this.store.load(sessionId)))) {
+      subscribers.map(async ({ sessionId, uri: subscribedAs }, i) => {
+        if (!records[i]) {
           await index.remove(resource, sessionId);
           return false;
         }
-        await events.storeEvent(sessionId, STANDALONE_STREAM, updated(subscribedAs));
+        await events.storeEvent(sessionId, STANDALONE_STREAM_ID, updated(subscribedAs));
         return true;
       }),
     );

@@ -1,12 +1,7 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { ResolvedMcpOptions } from '../interfaces/mcp-module-options.interface.js';
-import type { ServerChange, SessionBus } from '../interfaces/session-bus.interface.js';
-import { MCP_RESOLVED_OPTIONS, MCP_SESSION_BUS } from '../mcp.constants.js';
-import { ModernEndpoint } from '../sdk/modern/modern-endpoint.js';
-import { within } from '../utils/within.util.js';
-import { LiveSessions } from './live-sessions.js';
-
-type ListKind = 'tools' | 'prompts' | 'resources';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SessionBus } from '../interfaces/session-bus.interface.js';
+import { MCP_SESSION_BUS } from '../mcp.constants.js';
+import { LocalChanges } from './local-changes.js';
 
 /**
  * Tells clients that the server's tools, prompts or resources changed (say, after a
@@ -24,26 +19,13 @@ type ListKind = 'tools' | 'prompts' | 'resources';
  * ```
  */
 @Injectable()
-export class McpListChanges implements OnModuleInit {
+export class McpListChanges {
   private readonly logger = new Logger('McpListChanges');
 
   constructor(
-    private readonly live: LiveSessions,
-    private readonly modern: ModernEndpoint,
+    private readonly local: LocalChanges,
     @Inject(MCP_SESSION_BUS) private readonly bus: SessionBus | null,
-    @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
   ) {}
-
-  /** Listens for the changes told on the other instances (at most `storeTimeoutMs` at bootstrap). */
-  async onModuleInit(): Promise<void> {
-    if (!this.bus) return;
-    const subscribed = this.bus
-      .onChange((change) => this.here(change))
-      .catch((error: unknown) =>
-        this.logger.warn(`Not listening for other instances' changes: ${String(error)}`),
-      );
-    await within(this.options.storeTimeoutMs, subscribed).catch(() => undefined);
-  }
 
   /** `notifications/tools/list_changed`, to every client of every instance. */
   toolsChanged(): Promise<void> {
@@ -60,8 +42,9 @@ export class McpListChanges implements OnModuleInit {
     return this.changed('resources');
   }
 
-  private async changed(list: ListKind): Promise<void> {
-    this.here({ list });
+  /** Tells this instance's clients, then the other instances (`SessionBusRelay` tells theirs). */
+  private async changed(list: 'tools' | 'prompts' | 'resources'): Promise<void> {
+    this.local.tell({ list });
     await this.bus
       ?.publishChange({ list })
       .catch((error: unknown) =>
@@ -69,18 +52,5 @@ export class McpListChanges implements OnModuleInit {
           `Other instances were not told that the ${list} changed: ${String(error)}`,
         ),
       );
-  }
-
-  /** Tells the clients of this instance. */
-  private here(change: ServerChange): void {
-    this.modern.notify(change);
-    if (!('list' in change)) return;
-    for (const { session } of this.live.values()) {
-      const { server } = session;
-      if (!server.isConnected()) continue;
-      if (change.list === 'tools') server.sendToolListChanged();
-      else if (change.list === 'prompts') server.sendPromptListChanged();
-      else server.sendResourceListChanged();
-    }
   }
 }

@@ -4,11 +4,13 @@ import type { SessionBus } from '../interfaces/session-bus.interface.js';
 import { MCP_INSTANCE_ID, MCP_RESOLVED_OPTIONS, MCP_SESSION_BUS } from '../mcp.constants.js';
 import { within } from '../utils/within.util.js';
 import { LiveSessions } from './live-sessions.js';
+import { LocalChanges } from './local-changes.js';
 
 /**
  * Relays between the session bus and the sessions live here: a delete through any
  * instance drops the session here at once; a client's answer or cancellation posted to
- * another instance reaches the channel of the session here. Without a bus (or while it
+ * another instance reaches the channel of the session here; a change of the server's lists
+ * or resources told on another instance reaches the clients here. Without a bus (or while it
  * is down), other instances learn of a delete by revalidation, within
  * `revalidateIntervalMs`.
  */
@@ -21,6 +23,7 @@ export class SessionBusRelay implements OnModuleInit {
     @Inject(MCP_INSTANCE_ID) private readonly instanceId: string,
     @Inject(MCP_RESOLVED_OPTIONS) private readonly options: ResolvedMcpOptions,
     private readonly live: LiveSessions,
+    private readonly changes: LocalChanges,
   ) {}
 
   /**
@@ -38,6 +41,7 @@ export class SessionBusRelay implements OnModuleInit {
       bus.onBroadcast((sessionId, message) =>
         this.live.get(sessionId)?.session.channel.deliver(message),
       ),
+      bus.onChange((change) => this.changes.tell(change)),
     ]).catch((error: unknown) =>
       this.logger.warn(`Not listening to the other instances: ${String(error)}`),
     );

@@ -1,5 +1,9 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { FollowedStreamSink, McpEventStore } from '../interfaces/mcp-event-store.interface.js';
+import {
+  STANDALONE_STREAM_ID,
+  type FollowedStreamSink,
+  type McpEventStore,
+} from '../interfaces/mcp-event-store.interface.js';
 import type { RedisConnection } from './redis-connection.js';
 import { RedisEventIds, type RedisEventId } from './redis-event.ids.js';
 import {
@@ -21,8 +25,6 @@ export interface RedisEventStoreOptions {
   instanceId: string;
 }
 
-/** The SDK's name of every session's standalone GET stream, which no request ends. */
-const STANDALONE_STREAM = '_GET_stream';
 /**
  * Where the standalone GET streams go: one Redis stream per session that every instance
  * adds to, named like an instance's (`<prefix>events:{<sessionId>}:get`); no instance id
@@ -82,7 +84,7 @@ export class RedisEventStore implements McpEventStore {
   }
 
   async storeEvent(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<string> {
-    if (streamId === STANDALONE_STREAM) return this.storeStandaloneEvent(sessionId, message);
+    if (streamId === STANDALONE_STREAM_ID) return this.storeStandaloneEvent(sessionId, message);
     const id = this.ids.next();
     const key = this.keyOf(sessionId, id.instanceId);
     const fields = { s: streamId, m: JSON.stringify(message) };
@@ -169,7 +171,7 @@ export class RedisEventStore implements McpEventStore {
   private async storeStandaloneEvent(sessionId: string, message: JSONRPCMessage): Promise<string> {
     const key = this.keyOf(sessionId, STANDALONE_OWNER);
     const list = this.keysOf(sessionId);
-    const fields = { s: STANDALONE_STREAM, m: JSON.stringify(message) };
+    const fields = { s: STANDALONE_STREAM_ID, m: JSON.stringify(message) };
     const trim = { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.maxEvents } as const;
     const [entryId] = await this.redis.call('storeEvent', (client) =>
       client
@@ -192,7 +194,7 @@ export class RedisEventStore implements McpEventStore {
       const [latest] = await this.redis.call('followStream', (client) =>
         client.xRevRange(key, '+', '-', { COUNT: 1 }),
       );
-      return this.stream(key, latest?.id ?? '0-0', STANDALONE_STREAM, STANDALONE_OWNER);
+      return this.stream(key, latest?.id ?? '0-0', STANDALONE_STREAM_ID, STANDALONE_OWNER);
     }
     const last = this.ids.parse(lastEventId);
     if (!last || last.instanceId === this.instanceId) return undefined;
@@ -203,7 +205,7 @@ export class RedisEventStore implements McpEventStore {
   }
 
   private stream(key: string, after: string, streamId: string, owner: string) {
-    const endsWithAnswer = streamId !== STANDALONE_STREAM;
+    const endsWithAnswer = streamId !== STANDALONE_STREAM_ID;
     const eventId = (entryId: string) => this.ids.eventId(owner, entryId);
     return { key, after, streamId, endsWithAnswer, eventId };
   }
